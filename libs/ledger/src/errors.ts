@@ -1,0 +1,53 @@
+/** Typed errors of the ledger. Each carries a stable `code` that callers map to their own responses. */
+
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+/** The stream was not at the expected version; `actual` is the version it is at. */
+export class VersionConflictError extends Error {
+  readonly code = 'ledger.version_conflict';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${expected}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** The idempotency key was already used on this stream for a different request. */
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'ledger.idempotency_key_reused';
+  constructor(
+    readonly streamId: string,
+    readonly idempotencyKey: string,
+  ) {
+    super(`Idempotency key ${idempotencyKey} was already used on stream ${streamId} for a different request`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+export type LedgerInputErrorCode =
+  | 'stream_id.invalid'
+  | 'events.empty'
+  | 'events.too_many'
+  | 'event.type_invalid'
+  | 'event.schema_version_invalid'
+  | 'event.occurred_at_invalid'
+  | 'event.id_invalid'
+  | 'payload.not_serialisable'
+  | 'payload.too_large'
+  | 'idempotency_key.invalid'
+  | 'expected_version.invalid';
+
+/** A request the ledger refuses before writing anything. `field` names the offending input. */
+export class LedgerInputError extends Error {
+  constructor(
+    readonly code: LedgerInputErrorCode,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LedgerInputError';
+  }
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './ledger';
+export * from './consumer';
+export * from './database';
+export { migrate, MIGRATIONS } from './schema';
+export { uuidv7, isUuid } from './uuid';

@@ -1,0 +1,408 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import {
+  Consumer,
+  Database,
+  IdempotencyKeyReusedError,
+  Ledger,
+  LedgerInputError,
+  migrate,
+  NewEvent,
+  StoredEvent,
+  VersionConflictError,
+} from './index';
+import { testEngines, TestDatabase } from './testing/engines';
+
+const ev = (type = 'TaskCompleted', data: unknown = { taskId: 'T-07' }, occurredAt = '2022-11-20'): NewEvent => ({
+  type,
+  data,
+  occurredAt,
+});
+
+const countEvents = async (pool: Pool) => Number((await pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
+
+const reset = (pool: Pool) =>
+  pool.query(`TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_checkpoints;
+              ALTER SEQUENCE ledger_position_seq RESTART`);
+
+describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let ledger: Ledger;
+
+  beforeAll(async () => {
+    testDb = await engine.setup();
+    db = await testDb.open();
+    ledger = new Ledger(db.pool);
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.teardown();
+  }, 60_000);
+
+  beforeEach(() => reset(db.pool));
+
+  describe('append and optimistic concurrency', () => {
+    it('stamps the envelope: uuid v7 ids, versions from 1, positions, database recordedAt', async () => {
+      const before = (await db.pool.query('SELECT now() AS t')).rows[0].t as Date;
+      const r = await ledger.append('task:T-01', [ev(), ev('TaskReopened')], {
+        expectedVersion: 'no_stream',
+        metadata: { actor: { keyId: 'k1', unitId: 'phong-noi-vu', role: 'department' }, correlationId: 'c-1' },
+      });
+      expect(r).toMatchObject({ streamId: 'task:T-01', streamVersion: 2, firstPosition: 1, lastPosition: 2, duplicate: false });
+      const [first, second] = await ledger.readStream('task:T-01');
+      expect(first.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(first).toMatchObject({
+        streamVersion: 1,
+        globalPosition: 1,
+        schemaVersion: 1,
+        occurredAt: '2022-11-20T00:00:00.000000Z',
+        actor: { keyId: 'k1', unitId: 'phong-noi-vu', role: 'department' },
+        correlationId: 'c-1',
+        prevHash: '',
+      });
+      expect(second.prevHash).toBe(first.hash);
+      expect(new Date(first.recordedAt).getTime()).toBeGreaterThanOrEqual(before.getTime());
+      expect(first.recordedAt).toBe(r.recordedAt);
+    });
+
+    it('keeps Vietnamese text exactly', async () => {
+      const name = 'UBND xã Nâm N’Jang — Đắk Song, phòng Tư pháp';
+      await ledger.append('unit:x', [ev('UnitRegistered', { name })]);
+      expect((await ledger.readStream('unit:x'))[0].data).toEqual({ name });
+    });
+
+    it('refuses a wrong expected version with the actual version', async () => {
+      await ledger.append('task:T-02', [ev()]);
+      await expect(ledger.append('task:T-02', [ev()], { expectedVersion: 'no_stream' })).rejects.toMatchObject({
+        constructor: VersionConflictError,
+        actual: 1,
+      });
+      await expect(ledger.append('task:T-02', [ev()], { expectedVersion: 5 })).rejects.toBeInstanceOf(VersionConflictError);
+      await expect(ledger.append('task:T-02', [ev()], { expectedVersion: 1 })).resolves.toMatchObject({ streamVersion: 2 });
+    });
+
+    it('lets exactly one of 32 concurrent appends with the same expected version succeed', async () => {
+      await ledger.append('task:T-03', [ev()]);
+      const results = await Promise.allSettled(
+        Array.from({ length: 32 }, (_, i) => ledger.append('task:T-03', [ev('TaskProgressReported', { i })], { expectedVersion: 1 })),
+      );
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      const conflicts = results.filter((r) => r.status === 'rejected' && r.reason instanceof VersionConflictError);
+      expect(ok).toHaveLength(1);
+      expect(conflicts).toHaveLength(31);
+      const versions = (await ledger.readStream('task:T-03')).map((e) => e.streamVersion);
+      expect(versions).toEqual([1, 2]);
+    });
+
+    it('serialises 32 concurrent "any" appends on a new stream without losing or doubling one', async () => {
+      await Promise.all(Array.from({ length: 32 }, (_, i) => ledger.append('task:T-04', [ev('TaskProgressReported', { i })])));
+      const events = await ledger.readStream('task:T-04');
+      expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+      expect(new Set(events.map((e) => (e.data as { i: number }).i)).size).toBe(32);
+      expect(await ledger.verify()).toEqual({ ok: true, checked: 32 });
+    });
+  });
+
+  describe('idempotency', () => {
+    it('returns the original result for a sequential retry and writes nothing', async () => {
+      const first = await ledger.append('task:T-05', [ev()], { idempotencyKey: 'req-1', expectedVersion: 'no_stream' });
+      const retry = await ledger.append('task:T-05', [ev()], { idempotencyKey: 'req-1', expectedVersion: 'no_stream' });
+      expect(retry).toEqual({ ...first, duplicate: true });
+      expect(await countEvents(db.pool)).toBe(1);
+    });
+
+    it('returns one result to concurrent retries with the same key (any and expected version)', async () => {
+      for (const expectedVersion of ['any', 0] as const) {
+        const stream = `task:T-06-${expectedVersion}`;
+        const results = await Promise.all(
+          Array.from({ length: 16 }, () => ledger.append(stream, [ev()], { idempotencyKey: 'req-2', expectedVersion })),
+        );
+        expect(new Set(results.map((r) => r.eventIds[0])).size).toBe(1);
+        expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+        expect(await ledger.readStream(stream)).toHaveLength(1);
+      }
+    });
+
+    it('refuses the same key with a different request', async () => {
+      await ledger.append('task:T-07', [ev('TaskCompleted', { on: '2022-11-20' })], { idempotencyKey: 'req-3' });
+      await expect(
+        ledger.append('task:T-07', [ev('TaskCompleted', { on: '2022-11-21' })], { idempotencyKey: 'req-3' }),
+      ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      expect(await countEvents(db.pool)).toBe(1);
+    });
+
+    it('scopes keys to their stream', async () => {
+      await ledger.append('task:a', [ev()], { idempotencyKey: 'same' });
+      await ledger.append('task:b', [ev()], { idempotencyKey: 'same' });
+      expect(await countEvents(db.pool)).toBe(2);
+    });
+  });
+
+  describe('gap-free global feed', () => {
+    it('does not pass an uncommitted event while later ones commit, then delivers each once in order', async () => {
+      await ledger.append('s:before', [ev(), ev(), ev()]);
+      const held = await db.pool.connect();
+      try {
+        await held.query('BEGIN');
+        await held.query(`SELECT ledger_append('s:held', NULL, NULL, 'f', $1)`, [
+          JSON.stringify([{ eventId: '01890000-0000-7000-8000-000000000001', type: 'Held', schemaVersion: 1, data: {}, metadata: {}, occurredAt: '2022-11-20T00:00:00Z' }]),
+        ]);
+        for (let i = 0; i < 5; i++) await ledger.append(`s:after-${i}`, [ev()]);
+        expect(await countEvents(db.pool)).toBe(8); // the five later appends are committed and visible...
+        const seen = (await ledger.readAll({ after: 0 })).map((e) => e.globalPosition);
+        expect(seen).toEqual([1, 2, 3]); // ...but the feed stops below the held one
+        expect(await ledger.readAll({ after: 3 })).toEqual([]);
+        await held.query('COMMIT');
+      } finally {
+        held.release();
+      }
+      const rest = await ledger.readAll({ after: 3 });
+      expect(rest.map((e) => e.streamId)).toEqual(['s:held', 's:after-0', 's:after-1', 's:after-2', 's:after-3', 's:after-4']);
+      expect(rest.map((e) => e.globalPosition)).toEqual([4, 5, 6, 7, 8, 9]);
+    });
+
+    it('lets a polling reader see every event of racing, slow-committing writers exactly once, in order', async () => {
+      const writers = Array.from({ length: 8 }, async (_, w) => {
+        const client = await db.pool.connect();
+        try {
+          for (let i = 0; i < 20; i++) {
+            await client.query('BEGIN');
+            await client.query(`SELECT ledger_append($1, NULL, NULL, 'f', $2)`, [
+              `race-${w}`,
+              JSON.stringify([{ eventId: uuid(w, i), type: 'Raced', schemaVersion: 1, data: { w, i }, metadata: {}, occurredAt: '2022-11-20T00:00:00Z' }]),
+            ]);
+            await client.query('SELECT pg_sleep($1)', [Math.random() * 0.01]);
+            await client.query('COMMIT');
+          }
+        } finally {
+          client.release();
+        }
+      });
+      const seen: number[] = [];
+      let done = false;
+      const all = Promise.all(writers).then(() => (done = true));
+      for (let after = 0; ; ) {
+        const batch = await ledger.readAll({ after, limit: 7 });
+        seen.push(...batch.map((e) => e.globalPosition));
+        if (batch.length) after = batch[batch.length - 1].globalPosition;
+        else if (done) break;
+      }
+      await all;
+      const stored = (await db.pool.query('SELECT global_position AS p FROM ledger_events ORDER BY 1')).rows.map((r) => Number(r.p));
+      expect(stored).toHaveLength(160);
+      expect(seen).toEqual(stored);
+    });
+
+    it('filters the feed by type, knownAt and validUntil', async () => {
+      const a = await ledger.append('f:1', [ev('PlanIssued', {}, '2022-01-10'), ev('TaskCompleted', {}, '2022-11-20')]);
+      await new Promise((r) => setTimeout(r, 20));
+      await ledger.append('f:2', [ev('TaskCompleted', {}, '2022-11-25')]);
+      expect((await ledger.readAll({ types: ['TaskCompleted'] })).map((e) => e.globalPosition)).toEqual([2, 3]);
+      expect((await ledger.readAll({ knownAt: a.recordedAt })).map((e) => e.globalPosition)).toEqual([1, 2]);
+      expect((await ledger.readAll({ validUntil: '2022-11-20' })).map((e) => e.globalPosition)).toEqual([1, 2]);
+      expect((await ledger.readAll({ after: 1, limit: 1 })).map((e) => e.globalPosition)).toEqual([2]);
+    });
+  });
+
+  describe('reading streams', () => {
+    it('reads version ranges and time cuts', async () => {
+      const first = await ledger.append('r:1', [ev('A', {}, '2022-01-01'), ev('B', {}, '2022-06-30')]);
+      await new Promise((r) => setTimeout(r, 20));
+      await ledger.append('r:1', [ev('C', {}, '2022-03-01'), ev('D', {}, '2022-12-31')]);
+      const types = (events: StoredEvent[]) => events.map((e) => e.type);
+      expect(types(await ledger.readStream('r:1'))).toEqual(['A', 'B', 'C', 'D']);
+      expect(types(await ledger.readStream('r:1', { fromVersion: 2, toVersion: 3 }))).toEqual(['B', 'C']);
+      expect(types(await ledger.readStream('r:1', { knownAt: first.recordedAt }))).toEqual(['A', 'B']);
+      expect(types(await ledger.readStream('r:1', { validUntil: '2022-06-30' }))).toEqual(['A', 'B', 'C']);
+      expect(types(await ledger.readStream('r:1', { validUntil: '2022-06-30', knownAt: first.recordedAt }))).toEqual(['A', 'B']);
+      expect(await ledger.readStream('r:none')).toEqual([]);
+    });
+
+    it('applies upcasters on read, in sequence, leaving the stored event untouched', async () => {
+      await ledger.append('u:1', [{ type: 'TaskDefined', schemaVersion: 1, data: { due: '2022-06-30' }, occurredAt: '2022-01-10' }]);
+      const upcasting = new Ledger(db.pool, {
+        upcasters: [
+          { type: 'TaskDefined', fromVersion: 1, upcast: (d) => ({ dueOn: d.due }) },
+          { type: 'TaskDefined', fromVersion: 2, upcast: (d) => ({ ...d, field: 'unknown' }) },
+        ],
+      });
+      const [read] = await upcasting.readStream('u:1');
+      expect(read).toMatchObject({ schemaVersion: 3, data: { dueOn: '2022-06-30', field: 'unknown' } });
+      expect((await upcasting.readAll())[0]).toMatchObject({ schemaVersion: 3 });
+      expect((await ledger.readStream('u:1'))[0]).toMatchObject({ schemaVersion: 1, data: { due: '2022-06-30' } });
+      expect((await ledger.verify()).ok).toBe(true);
+    });
+  });
+
+  describe('integrity', () => {
+    // Three interleaved streams: positions 1..12 as a:1 b:2 c:3 a:4 b:5 c:6 ...
+    const fixture = async () => {
+      for (let i = 0; i < 4; i++) {
+        for (const s of ['a', 'b', 'c']) {
+          await ledger.append(`chain:${s}`, [ev('Step', { s, i })], { metadata: { actor: { keyId: 'k', role: 'department' } } });
+        }
+      }
+      expect(await ledger.verify()).toEqual({ ok: true, checked: 12 });
+    };
+    const tamper = async (sql: string) => {
+      await reset(db.pool);
+      await fixture();
+      await db.pool.query(sql);
+      return ledger.verify();
+    };
+
+    it('detects an UPDATE of data', async () => {
+      expect(await tamper(`UPDATE ledger_events SET data = '{"s":"b","i":9}' WHERE global_position = 5`)).toMatchObject({
+        ok: false,
+        firstBrokenPosition: 5,
+      });
+    });
+
+    it('detects an UPDATE of metadata or of the recorded time', async () => {
+      expect(await tamper(`UPDATE ledger_events SET metadata = '{"actor":{"keyId":"other"}}' WHERE global_position = 7`))
+        .toMatchObject({ ok: false, firstBrokenPosition: 7 });
+      expect(await tamper(`UPDATE ledger_events SET recorded_at = recorded_at - interval '1 day' WHERE global_position = 3`))
+        .toMatchObject({ ok: false, firstBrokenPosition: 3 });
+    });
+
+    it('detects a DELETE inside a stream and of a stream’s last event', async () => {
+      expect(await tamper('DELETE FROM ledger_events WHERE global_position = 4')).toMatchObject({ ok: false, firstBrokenPosition: 4 });
+      expect(await tamper('DELETE FROM ledger_events WHERE global_position = 11')).toMatchObject({ ok: false, firstBrokenPosition: 11 });
+    });
+
+    it('detects a swap of two rows', async () => {
+      const swapped = await tamper(`
+        UPDATE ledger_events SET global_position = -global_position WHERE global_position IN (2, 8);
+        UPDATE ledger_events SET global_position = CASE global_position WHEN -2 THEN 8 ELSE 2 END WHERE global_position < 0;`);
+      expect(swapped).toMatchObject({ ok: false, firstBrokenPosition: 2 });
+    });
+
+    it('detects a swap of two rows’ contents within a stream', async () => {
+      const swapped = await tamper(`
+        UPDATE ledger_events e SET data = o.data FROM ledger_events o
+         WHERE (e.global_position, o.global_position) IN ((1, 4), (4, 1))`);
+      expect(swapped).toMatchObject({ ok: false, firstBrokenPosition: 1 });
+    });
+  });
+
+  describe('durability', () => {
+    it('keeps every event and the chain across a restart and a new pool; keys still deduplicate', async () => {
+      const r = await ledger.append('d:1', [ev(), ev()], { idempotencyKey: 'before-restart' });
+      await ledger.append('d:2', [ev()]);
+      await db.close();
+      await testDb.restart();
+      db = await testDb.open();
+      ledger = new Ledger(db.pool);
+      expect(await countEvents(db.pool)).toBe(3);
+      expect(await ledger.verify()).toEqual({ ok: true, checked: 3 });
+      expect(await ledger.append('d:1', [ev(), ev()], { idempotencyKey: 'before-restart' })).toEqual({ ...r, duplicate: true });
+      expect(await countEvents(db.pool)).toBe(3);
+    }, 60_000);
+
+    it('loses no acknowledged append when the writer is killed with SIGKILL, and writes no half batch', async () => {
+      const child = spawn(process.execPath, ['-r', join(__dirname, '../../../tools/register.js'), join(__dirname, 'testing/crash-child.ts')], {
+        env: { ...process.env, CRASH_DATABASE_URL: testDb.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const acks: { streamId: string; eventIds: string[] }[] = [];
+      let buffer = '';
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      await new Promise<void>((resolve, reject) => {
+        child.on('exit', () => reject(new Error(`child exited early: ${stderr}`)));
+        child.stdout.on('data', (chunk) => {
+          buffer += chunk;
+          const lines = buffer.split('\n');
+          buffer = lines.pop() ?? '';
+          for (const line of lines) {
+            const [, streamId, , ids] = line.split(' ');
+            acks.push({ streamId, eventIds: ids.split(',') });
+          }
+          if (acks.length >= 300) {
+            child.removeAllListeners('exit');
+            child.kill('SIGKILL');
+            child.on('exit', () => resolve());
+          }
+        });
+      });
+      const ids = acks.flatMap((a) => a.eventIds);
+      const { rows } = await db.pool.query('SELECT event_id FROM ledger_events WHERE event_id = ANY($1::uuid[])', [ids]);
+      expect(rows).toHaveLength(ids.length);
+      const perBatch = await db.pool.query(
+        `SELECT idempotency_key, count(*)::int AS n FROM ledger_events GROUP BY idempotency_key HAVING count(*) <> 3`,
+      );
+      expect(perBatch.rows).toEqual([]);
+      expect((await ledger.verify()).ok).toBe(true);
+    }, 60_000);
+  });
+
+  describe('refused input writes nothing', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const cases: [string, () => Promise<unknown>, string][] = [
+      ['empty stream id', () => ledger.append('', [ev()]), 'stream_id.invalid'],
+      ['blank stream id', () => ledger.append('   ', [ev()]), 'stream_id.invalid'],
+      ['over-long stream id', () => ledger.append('x'.repeat(201), [ev()]), 'stream_id.invalid'],
+      ['no events', () => ledger.append('s', []), 'events.empty'],
+      ['payload over 256 KiB', () => ledger.append('s', [ev('Big', { blob: 'đ'.repeat(140_000) })]), 'payload.too_large'],
+      ['a BigInt', () => ledger.append('s', [ev('X', { n: BigInt(1) })]), 'payload.not_serialisable'],
+      ['a function', () => ledger.append('s', [ev('X', { f: () => 1 })]), 'payload.not_serialisable'],
+      ['a circular object', () => ledger.append('s', [ev('X', circular)]), 'payload.not_serialisable'],
+      ['NaN', () => ledger.append('s', [ev('X', { n: NaN })]), 'payload.not_serialisable'],
+      ['a NUL character', () => ledger.append('s', [ev('X', { s: 'a\u0000b' })]), 'payload.not_serialisable'],
+      ['a class instance', () => ledger.append('s', [ev('X', { d: new Map() })]), 'payload.not_serialisable'],
+      ['an impossible date', () => ledger.append('s', [ev('X', {}, '2022-11-31')]), 'event.occurred_at_invalid'],
+      ['a bad event type', () => ledger.append('s', [ev('drop table;', {})]), 'event.type_invalid'],
+      ['a negative expected version', () => ledger.append('s', [ev()], { expectedVersion: -1 }), 'expected_version.invalid'],
+      ['an empty idempotency key', () => ledger.append('s', [ev()], { idempotencyKey: '' }), 'idempotency_key.invalid'],
+    ];
+    it.each(cases)('%s', async (_name, attempt, code) => {
+      await expect(attempt()).rejects.toMatchObject({ constructor: LedgerInputError, code });
+      expect(await countEvents(db.pool)).toBe(0);
+    });
+  });
+
+  describe('migrations and the consumer', () => {
+    it('applies migrations once when several processes start together', async () => {
+      const results = await Promise.all(Array.from({ length: 5 }, () => migrate(db.pool)));
+      expect(results.flat()).toEqual([]);
+      const { rows } = await db.pool.query('SELECT version FROM ledger_migrations');
+      expect(rows).toEqual([{ version: 1 }]);
+    });
+
+    it('commits rows with the checkpoint, rolls back both on failure, and leases one holder at a time', async () => {
+      await db.pool.query('CREATE TABLE IF NOT EXISTS consumer_rows (position bigint PRIMARY KEY)');
+      await db.pool.query('TRUNCATE consumer_rows');
+      let fail = true;
+      const handle = async (client: import('pg').PoolClient, events: StoredEvent[]) => {
+        for (const e of events) await client.query('INSERT INTO consumer_rows VALUES ($1)', [e.globalPosition]);
+        if (fail) throw new Error('projector crashed mid-batch');
+      };
+      const one = new Consumer(ledger, { name: 'view-x', handle, batchSize: 2 });
+      const two = new Consumer(ledger, { name: 'view-x', handle, batchSize: 2 });
+      try {
+        expect(await one.acquire()).toBe(true);
+        expect(await two.acquire()).toBe(false);
+        await ledger.append('c:1', [ev(), ev(), ev()]);
+        await expect(one.step()).rejects.toThrow('mid-batch');
+        expect(await one.checkpoint()).toBe(0);
+        expect((await db.pool.query('SELECT count(*)::int AS n FROM consumer_rows')).rows[0].n).toBe(0);
+        fail = false;
+        expect(await one.catchUp()).toBe(3);
+        expect(await one.checkpoint()).toBe(3);
+        expect((await db.pool.query('SELECT position FROM consumer_rows ORDER BY 1')).rows.map((r) => Number(r.position))).toEqual([1, 2, 3]);
+        await one.stop();
+        expect(await two.acquire()).toBe(true);
+        expect(await two.catchUp()).toBe(0);
+      } finally {
+        await one.stop();
+        await two.stop();
+      }
+    });
+  });
+});
+
+const uuid = (w: number, i: number) => `01890000-0000-7000-8000-${String(w * 1000 + i).padStart(12, '0')}`;

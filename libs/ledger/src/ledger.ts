@@ -1,0 +1,486 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import {
+  ExpectedVersion,
+  IdempotencyKeyReusedError,
+  LedgerInputError,
+  VersionConflictError,
+} from './errors';
+import { isUuid, uuidv7 } from './uuid';
+
+export type Actor = { keyId?: string; unitId?: string; role?: string; user?: string };
+
+export type EventMetadata = { actor?: Actor; correlationId?: string; causationId?: string };
+
+/** An event as a caller hands it to the ledger. `recordedAt` is never accepted: the ledger sets it. */
+export type NewEvent = {
+  type: string;
+  data: unknown;
+  /** Valid time: when it happened in the world (a Date, or an ISO date or datetime string). */
+  occurredAt: Date | string;
+  schemaVersion?: number;
+  eventId?: string;
+  metadata?: EventMetadata;
+};
+
+export type AppendOptions = {
+  expectedVersion?: ExpectedVersion;
+  idempotencyKey?: string;
+  /** Metadata applied to every event of the batch (an event's own metadata wins field by field). */
+  metadata?: EventMetadata;
+};
+
+export type AppendResult = {
+  streamId: string;
+  /** The stream's version after the append (the version of its last event). */
+  streamVersion: number;
+  firstPosition: number;
+  lastPosition: number;
+  eventIds: string[];
+  recordedAt: string;
+  /** True when an earlier append with the same idempotency key is being returned. */
+  duplicate: boolean;
+};
+
+export type StoredEvent = {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  globalPosition: number;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  occurredAt: string;
+  recordedAt: string;
+  actor?: Actor;
+  correlationId?: string;
+  causationId?: string;
+  idempotencyKey?: string;
+  prevPosition?: number;
+  prevHash: string;
+  hash: string;
+};
+
+/** Transforms the data of (type, fromVersion) into the data of version fromVersion + 1. Applied on read. */
+export type Upcaster = { type: string; fromVersion: number; upcast: (data: any) => unknown };
+
+/** Filters shared by stream and feed reads: `knownAt` is transaction time, `validUntil` valid time. */
+export type TimeCut = { knownAt?: Date | string; validUntil?: Date | string };
+
+export type ReadStreamOptions = TimeCut & { fromVersion?: number; toVersion?: number };
+
+export type ReadAllOptions = TimeCut & { after?: number; limit?: number; types?: string[] };
+
+export type VerifyResult = {
+  ok: boolean;
+  checked: number;
+  firstBrokenPosition?: number;
+  reason?: string;
+};
+
+export type LedgerOptions = {
+  upcasters?: Upcaster[];
+  maxPayloadBytes?: number;
+  maxEventsPerAppend?: number;
+  /** Attempts for `expectedVersion: 'any'` when a concurrent append wins a race. */
+  maxAnyRetries?: number;
+};
+
+export const MAX_STREAM_ID_LENGTH = 200;
+const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+const EVENT_COLUMNS = `global_position, event_id, stream_id, stream_version, prev_position, type, schema_version, data,
+  metadata, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
+  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, idempotency_key,
+  encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash`;
+
+type EventRow = {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: number;
+  prev_position: string | null;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_at: string;
+  recorded_at: string;
+  idempotency_key: string | null;
+  prev_hash: string;
+  hash: string;
+};
+
+/**
+ * The event ledger on PostgreSQL. It owns the ledger tables and every statement against them.
+ * Appends are one round trip to `ledger_append` (schema.ts); reads are plain indexed queries.
+ */
+export class Ledger {
+  private readonly upcasters = new Map<string, Upcaster>();
+  private readonly maxPayloadBytes: number;
+  private readonly maxEventsPerAppend: number;
+  private readonly maxAnyRetries: number;
+
+  constructor(
+    readonly pool: Pool,
+    options: LedgerOptions = {},
+  ) {
+    for (const u of options.upcasters ?? []) this.upcasters.set(`${u.type}@${u.fromVersion}`, u);
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.maxEventsPerAppend = options.maxEventsPerAppend ?? 1000;
+    this.maxAnyRetries = options.maxAnyRetries ?? 20;
+  }
+
+  registerUpcaster(upcaster: Upcaster): void {
+    this.upcasters.set(`${upcaster.type}@${upcaster.fromVersion}`, upcaster);
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = parseExpectedVersion(options.expectedVersion);
+    const key = options.idempotencyKey;
+    if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
+      throw new LedgerInputError('idempotency_key.invalid', 'idempotencyKey', 'Idempotency key must be 1 to 200 characters');
+    }
+    const prepared = this.prepare(streamId, events, options.metadata);
+    const fingerprint = createHash('sha256').update(canonicalJson(prepared.fingerprint)).digest('hex');
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ r: Omit<AppendResult, 'streamId'> }>(
+          'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
+          [streamId, expected, key ?? null, fingerprint, prepared.json],
+        );
+        return toAppendResult(streamId, rows[0].r);
+      } catch (error) {
+        const pgError = error as { code?: string; detail?: string; constraint?: string };
+        if (pgError.code === 'RL422') throw new IdempotencyKeyReusedError(streamId, key ?? '');
+        if (pgError.code === 'RL409') {
+          throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', Number(pgError.detail));
+        }
+        if (pgError.code !== '23505') throw error;
+        // A concurrent append committed first: on the same key (return its result), or on a new stream.
+        if (key !== undefined) {
+          const original = await this.findIdempotent(streamId, key);
+          if (original) {
+            if (original.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(streamId, key);
+            return toAppendResult(streamId, { ...original.result, duplicate: true });
+          }
+        }
+        if (expected === null && attempt < this.maxAnyRetries) continue;
+        throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', await this.streamVersion(streamId));
+      }
+    }
+  }
+
+  /** The stream's current version: 0 when it has no events. */
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number }>(
+      'SELECT version FROM ledger_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    return rows[0]?.version ?? 0;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events
+        WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
+          AND ($4::timestamptz IS NULL OR recorded_at <= $4) AND ($5::timestamptz IS NULL OR occurred_at <= $5)
+        ORDER BY stream_version`,
+      [
+        streamId,
+        options.fromVersion ?? 1,
+        options.toVersion ?? 2147483647,
+        toTimestamp(options.knownAt, 'knownAt'),
+        toTimestamp(options.validUntil, 'validUntil'),
+      ],
+    );
+    return rows.map((r) => this.toEvent(r));
+  }
+
+  /**
+   * The global feed in position order, gap-free.
+   *
+   * Why no event is ever skipped: a reader returns only events whose transaction id is below the
+   * xmin of its snapshot (the oldest transaction still in flight). Every transaction below xmin has
+   * ended, so those rows are final; any event that becomes visible later belongs to a transaction
+   * with an id >= xmin. ledger_append takes its transaction id and reserves its positions under one
+   * short advisory lock, so transaction-id order and position order agree: such a later event has a
+   * higher position than every event returned now, and a reader resuming after the last returned
+   * position finds it. Rows of in-flight appends are invisible; rows above an in-flight append wait
+   * until it ends (a bounded delay, never a gap).
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10000);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events
+        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
+          AND ($4::timestamptz IS NULL OR occurred_at <= $4)
+        ORDER BY global_position LIMIT $5`,
+      [
+        options.after ?? 0,
+        options.types ?? null,
+        toTimestamp(options.knownAt, 'knownAt'),
+        toTimestamp(options.validUntil, 'validUntil'),
+        limit,
+      ],
+    );
+    return rows.map((r) => this.toEvent(r));
+  }
+
+  /** The whole feed from `after`, batch by batch, in bounded memory. */
+  async *streamAll(options: Omit<ReadAllOptions, 'limit'> & { batchSize?: number } = {}): AsyncGenerator<StoredEvent[]> {
+    let after = options.after ?? 0;
+    for (;;) {
+      const batch = await this.readAll({ ...options, after, limit: options.batchSize ?? 1000 });
+      if (batch.length === 0) return;
+      yield batch;
+      after = batch[batch.length - 1].globalPosition;
+    }
+  }
+
+  /** The highest position a gap-free reader can see now (0 when the ledger is empty). */
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ p: string | null }>(
+      `SELECT max(global_position) AS p FROM ledger_events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())`,
+    );
+    return Number(rows[0].p ?? 0);
+  }
+
+  /**
+   * Re-computes every event's hash and walks each stream's chain in position order. Detects an
+   * altered row (data or metadata), a deleted row (a broken link or a stream head that points past
+   * the last event found) and reordered rows (the hash covers position and version). Reports the
+   * lowest position that is wrong or missing.
+   */
+  async verify(): Promise<VerifyResult> {
+    const streams = new Map<string, { version: number; hash: string; position: number | null }>();
+    let checked = 0;
+    let broken: { position: number; reason: string } | undefined;
+    const flag = (position: number, reason: string) => {
+      if (!broken || position < broken.position) broken = { position, reason };
+    };
+    let after = -1;
+    for (;;) {
+      const { rows } = await this.pool.query<{
+        global_position: string;
+        stream_id: string;
+        stream_version: number;
+        prev_position: string | null;
+        prev_hash: string;
+        hash: string;
+        intact: boolean;
+      }>(
+        `SELECT global_position, stream_id, stream_version, prev_position, encode(prev_hash, 'hex') AS prev_hash,
+                encode(hash, 'hex') AS hash,
+                hash = ledger_event_hash(prev_hash, event_id, stream_id, stream_version, global_position,
+                  prev_position, type, schema_version, data, metadata, occurred_at, recorded_at, idempotency_key) AS intact
+           FROM ledger_events WHERE global_position > $1 ORDER BY global_position LIMIT 5000`,
+        [after],
+      );
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const position = Number(row.global_position);
+        const prevPosition = row.prev_position === null ? null : Number(row.prev_position);
+        const state = streams.get(row.stream_id) ?? { version: 0, hash: '', position: null };
+        checked++;
+        if (!row.intact) flag(position, 'hash mismatch: the event was altered');
+        if (prevPosition !== state.position) {
+          const missing = prevPosition !== null && (state.position === null || prevPosition > state.position);
+          flag(missing ? prevPosition : position, missing ? 'event missing from its stream' : 'stream chain reordered');
+        } else if (row.stream_version !== state.version + 1 || row.prev_hash !== state.hash) {
+          flag(position, 'broken link to the previous event of the stream');
+        }
+        streams.set(row.stream_id, { version: row.stream_version, hash: row.hash, position });
+      }
+      after = Number(rows[rows.length - 1].global_position);
+    }
+    const { rows: heads } = await this.pool.query<{
+      stream_id: string;
+      version: number;
+      head_position: string;
+      head_hash: string;
+    }>(`SELECT stream_id, version, head_position, encode(head_hash, 'hex') AS head_hash FROM ledger_streams`);
+    for (const head of heads) {
+      const state = streams.get(head.stream_id);
+      if (!state || state.version !== head.version || state.hash !== head.head_hash) {
+        flag(Number(head.head_position), 'stream head does not match its last event (an event was removed)');
+      }
+      streams.delete(head.stream_id);
+    }
+    for (const [, state] of streams) flag(state.position ?? 0, 'events of a stream with no head');
+    return broken
+      ? { ok: false, checked, firstBrokenPosition: broken.position, reason: broken.reason }
+      : { ok: true, checked };
+  }
+
+  private async findIdempotent(streamId: string, key: string) {
+    const { rows } = await this.pool.query<{ fingerprint: string; result: Omit<AppendResult, 'streamId'> }>(
+      'SELECT fingerprint, result FROM ledger_idempotency WHERE stream_id = $1 AND idempotency_key = $2',
+      [streamId, key],
+    );
+    return rows[0];
+  }
+
+  private prepare(streamId: string, events: NewEvent[], batchMetadata: EventMetadata = {}) {
+    if (typeof streamId !== 'string' || streamId.trim().length === 0 || streamId.length > MAX_STREAM_ID_LENGTH
+      || hasControlCharacter(streamId)) {
+      throw new LedgerInputError('stream_id.invalid', 'streamId',
+        `Stream id must be 1 to ${MAX_STREAM_ID_LENGTH} printable characters`);
+    }
+    if (!Array.isArray(events) || events.length === 0) {
+      throw new LedgerInputError('events.empty', 'events', 'An append needs at least one event');
+    }
+    if (events.length > this.maxEventsPerAppend) {
+      throw new LedgerInputError('events.too_many', 'events', `At most ${this.maxEventsPerAppend} events per append`);
+    }
+    const rows = events.map((event, i) => {
+      const field = `events[${i}]`;
+      if (typeof event.type !== 'string' || !/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/.test(event.type)) {
+        throw new LedgerInputError('event.type_invalid', `${field}.type`, 'Event type must be an identifier of at most 100 characters');
+      }
+      const schemaVersion = event.schemaVersion ?? 1;
+      if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 1000) {
+        throw new LedgerInputError('event.schema_version_invalid', `${field}.schemaVersion`, 'Schema version must be a positive integer');
+      }
+      const eventId = event.eventId ?? uuidv7();
+      if (!isUuid(eventId)) throw new LedgerInputError('event.id_invalid', `${field}.eventId`, 'Event id must be a UUID');
+      const occurredAt = toTimestamp(event.occurredAt, `${field}.occurredAt`, false);
+      if (occurredAt === null) {
+        throw new LedgerInputError('event.occurred_at_invalid', `${field}.occurredAt`, 'occurredAt is required');
+      }
+      assertSerialisable(event.data, `${field}.data`);
+      const size = Buffer.byteLength(JSON.stringify(event.data ?? null), 'utf8');
+      if (size > this.maxPayloadBytes) {
+        throw new LedgerInputError('payload.too_large', `${field}.data`,
+          `Event data is ${size} bytes; the limit is ${this.maxPayloadBytes}`);
+      }
+      const metadata = { ...batchMetadata, ...event.metadata };
+      assertSerialisable(metadata, `${field}.metadata`);
+      return { eventId, type: event.type, schemaVersion, data: event.data ?? null, metadata, occurredAt };
+    });
+    return {
+      json: JSON.stringify(rows),
+      fingerprint: rows.map((r) => [r.type, r.schemaVersion, r.data, r.occurredAt]),
+    };
+  }
+
+  private toEvent(row: EventRow): StoredEvent {
+    const type = row.type;
+    let { schema_version: schemaVersion, data } = row;
+    for (let u = this.upcasters.get(`${type}@${schemaVersion}`); u; u = this.upcasters.get(`${type}@${schemaVersion}`)) {
+      data = u.upcast(data);
+      schemaVersion++;
+    }
+    const { actor, correlationId, causationId } = row.metadata ?? {};
+    return {
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      globalPosition: Number(row.global_position),
+      type,
+      schemaVersion,
+      data,
+      occurredAt: row.occurred_at,
+      recordedAt: row.recorded_at,
+      ...(actor && { actor }),
+      ...(correlationId && { correlationId }),
+      ...(causationId && { causationId }),
+      ...(row.idempotency_key !== null && { idempotencyKey: row.idempotency_key }),
+      ...(row.prev_position !== null && { prevPosition: Number(row.prev_position) }),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
+  }
+}
+
+const parseExpectedVersion = (expected: ExpectedVersion | undefined): number | null => {
+  if (expected === undefined || expected === 'any') return null;
+  if (expected === 'no_stream') return 0;
+  if (Number.isInteger(expected) && expected >= 0 && expected <= 2147483647) return expected;
+  throw new LedgerInputError('expected_version.invalid', 'expectedVersion',
+    'Expected version must be a non-negative integer, "no_stream" or "any"');
+};
+
+const toAppendResult = (streamId: string, r: Omit<AppendResult, 'streamId'> & { duplicate?: boolean }): AppendResult => ({
+  streamId,
+  streamVersion: r.streamVersion,
+  firstPosition: Number(r.firstPosition),
+  lastPosition: Number(r.lastPosition),
+  eventIds: r.eventIds,
+  recordedAt: r.recordedAt,
+  duplicate: r.duplicate === true,
+});
+
+/**
+ * A Date or an ISO-8601 date/datetime, checked (calendar-impossible dates are refused), as text
+ * PostgreSQL reads without loss: strings pass through so microseconds survive (a JS Date keeps
+ * milliseconds only). A bare date as a cut (`endOfDay`) means the whole of that day, UTC.
+ */
+const toTimestamp = (value: Date | string | undefined, field: string, endOfDay = true): string | null => {
+  if (value === undefined || value === null) return null;
+  const date = value instanceof Date ? value : parseIsoTimestamp(value);
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new LedgerInputError('event.occurred_at_invalid', field, `${field} must be an ISO-8601 date or datetime`);
+  }
+  if (typeof value !== 'string') return date.toISOString();
+  return value.length === 10 ? `${value}T${endOfDay ? '23:59:59.999999' : '00:00:00'}Z` : value;
+};
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+const parseIsoTimestamp = (value: string): Date | undefined => {
+  const m = typeof value === 'string' ? ISO.exec(value) : null;
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    return undefined;
+  }
+  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return undefined;
+  return m[4] === undefined ? calendar : new Date(value);
+};
+
+/** Only JSON data: plain objects, arrays, strings without NUL, finite numbers, booleans, null. */
+const assertSerialisable = (value: unknown, field: string, seen = new Set<object>()): void => {
+  const fail = (reason: string): never => {
+    throw new LedgerInputError('payload.not_serialisable', field, `${field} ${reason}`);
+  };
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) fail('contains a NUL character');
+    return;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail('is not a finite number');
+    return;
+  }
+  if (typeof value !== 'object') fail(`holds a ${typeof value}, which JSON cannot carry`);
+  const object = value as object;
+  if (seen.has(object)) fail('is circular');
+  seen.add(object);
+  if (Array.isArray(object)) {
+    object.forEach((item, i) => assertSerialisable(item, `${field}[${i}]`, seen));
+  } else {
+    const proto = Object.getPrototypeOf(object);
+    if (proto !== Object.prototype && proto !== null) fail(`is a ${proto?.constructor?.name ?? 'class'} instance, not plain data`);
+    for (const [k, v] of Object.entries(object)) {
+      if (v === undefined) continue;
+      assertSerialisable(v, `${field}.${k}`, seen);
+    }
+  }
+  seen.delete(object);
+};
+
+const hasControlCharacter = (value: string) => [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
+/** JSON with object keys sorted, so equal data gives equal text. */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+      : v,
+  );
+
+export type { PoolClient };

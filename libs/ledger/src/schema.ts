@@ -1,0 +1,209 @@
+import type { Pool } from 'pg';
+
+/**
+ * Versioned schema migrations. Each runs once, in order, inside one transaction that holds a
+ * transaction-scoped advisory lock, so two processes starting at once apply them exactly once
+ * (the second waits, then finds them recorded). Applied migrations are never edited: add a new one.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'ledger tables, append function, integrity hash',
+    sql: /* sql */ `
+CREATE SEQUENCE ledger_position_seq AS bigint;
+
+CREATE TABLE ledger_events (
+  global_position bigint PRIMARY KEY,
+  tx_id xid8 NOT NULL,
+  event_id uuid NOT NULL UNIQUE,
+  stream_id text NOT NULL,
+  stream_version integer NOT NULL,
+  prev_position bigint,
+  type text NOT NULL,
+  schema_version integer NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL,
+  occurred_at timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  idempotency_key text,
+  prev_hash bytea NOT NULL,
+  hash bytea NOT NULL,
+  UNIQUE (stream_id, stream_version)
+);
+
+-- One row per stream: its version and the head of its hash chain (detects a deleted last event).
+CREATE TABLE ledger_streams (
+  stream_id text PRIMARY KEY,
+  version integer NOT NULL,
+  head_position bigint NOT NULL,
+  head_hash bytea NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+
+CREATE TABLE ledger_idempotency (
+  stream_id text NOT NULL,
+  idempotency_key text NOT NULL,
+  fingerprint text NOT NULL,
+  result jsonb NOT NULL,
+  PRIMARY KEY (stream_id, idempotency_key)
+);
+
+CREATE TABLE ledger_checkpoints (
+  name text PRIMARY KEY,
+  position bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The integrity hash of one event: sha256(previous hash in the stream || canonical text of every
+-- stored field). jsonb's text form is canonical (keys ordered, whitespace fixed), timestamps are
+-- rendered in UTC to the microsecond, so the same row always hashes the same on any server.
+CREATE FUNCTION ledger_event_hash(
+  prev_hash bytea, event_id uuid, stream_id text, stream_version integer, global_position bigint,
+  prev_position bigint, type text, schema_version integer, data jsonb, metadata jsonb,
+  occurred_at timestamptz, recorded_at timestamptz, idempotency_key text
+) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT sha256(prev_hash || convert_to(jsonb_build_array(
+    event_id, stream_id, stream_version, global_position, prev_position, type, schema_version, data, metadata,
+    to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    idempotency_key)::text, 'UTF8'))
+$$;
+
+-- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
+-- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
+-- append with the same key committed first).
+CREATE FUNCTION ledger_append(p_stream_id text, p_expected integer, p_idempotency_key text,
+                              p_fingerprint text, p_events jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  n integer := jsonb_array_length(p_events);
+  v_first bigint;
+  v_version integer;
+  v_head_hash bytea;
+  v_head_position bigint;
+  v_exists boolean;
+  v_now timestamptz := now();
+  v_existing record;
+  v_result jsonb;
+  e jsonb;
+  i integer;
+  a_position bigint[] := '{}';
+  a_prev_position bigint[] := '{}';
+  a_version integer[] := '{}';
+  a_prev_hash bytea[] := '{}';
+  a_hash bytea[] := '{}';
+BEGIN
+  -- A retry of an append that already committed returns the original result and writes nothing.
+  IF p_idempotency_key IS NOT NULL THEN
+    SELECT fingerprint, result INTO v_existing FROM ledger_idempotency
+      WHERE stream_id = p_stream_id AND idempotency_key = p_idempotency_key;
+    IF FOUND THEN
+      IF v_existing.fingerprint <> p_fingerprint THEN
+        RAISE EXCEPTION 'idempotency key reused' USING ERRCODE = 'RL422';
+      END IF;
+      RETURN v_existing.result || '{"duplicate": true}';
+    END IF;
+  END IF;
+
+  -- One append per stream at a time, until commit. An advisory lock (not a row lock) so that this
+  -- transaction still has no transaction id when it enters the section below.
+  PERFORM pg_advisory_xact_lock(72461839, hashtext(p_stream_id));
+
+  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
+  -- advisory lock, take this transaction's id and then reserve its positions. So for any two
+  -- appends, the one with the smaller transaction id holds the smaller positions. This runs
+  -- before any write of this transaction (a write would assign the id outside the lock), and
+  -- after the stream lock, so a stream's versions and positions grow together.
+  PERFORM pg_advisory_lock(7246183901);
+  PERFORM pg_current_xact_id();
+  v_first := nextval('ledger_position_seq');
+  IF n > 1 THEN PERFORM setval('ledger_position_seq', v_first + n - 1); END IF;
+  PERFORM pg_advisory_unlock(7246183901);
+
+  SELECT version, head_hash, head_position INTO v_version, v_head_hash, v_head_position
+    FROM ledger_streams WHERE stream_id = p_stream_id;
+  v_exists := FOUND;
+  IF NOT v_exists THEN
+    v_version := 0; v_head_hash := ''::bytea; v_head_position := NULL;
+  END IF;
+  IF p_expected IS NOT NULL AND p_expected <> v_version THEN
+    IF p_idempotency_key IS NOT NULL THEN
+      -- The winner of the race may have been our own earlier attempt with the same key.
+      SELECT fingerprint, result INTO v_existing FROM ledger_idempotency
+        WHERE stream_id = p_stream_id AND idempotency_key = p_idempotency_key;
+      IF FOUND AND v_existing.fingerprint = p_fingerprint THEN
+        RETURN v_existing.result || '{"duplicate": true}';
+      END IF;
+    END IF;
+    RAISE EXCEPTION 'version conflict' USING ERRCODE = 'RL409', DETAIL = v_version::text;
+  END IF;
+
+  FOR i IN 0 .. n - 1 LOOP
+    e := p_events -> i;
+    v_version := v_version + 1;
+    a_position := a_position || (v_first + i);
+    a_prev_position := a_prev_position || v_head_position;
+    a_version := a_version || v_version;
+    a_prev_hash := a_prev_hash || v_head_hash;
+    v_head_hash := ledger_event_hash(v_head_hash, (e->>'eventId')::uuid, p_stream_id, v_version, v_first + i,
+      v_head_position, e->>'type', (e->>'schemaVersion')::integer, e->'data', e->'metadata',
+      (e->>'occurredAt')::timestamptz, v_now, p_idempotency_key);
+    a_hash := a_hash || v_head_hash;
+    v_head_position := v_first + i;
+  END LOOP;
+
+  INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
+    schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash)
+  SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, p_stream_id, a_version[k], a_prev_position[k],
+    ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
+    v_now, p_idempotency_key, a_prev_hash[k], a_hash[k]
+  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, k);
+
+  IF v_exists THEN
+    UPDATE ledger_streams SET version = v_version, head_position = v_head_position, head_hash = v_head_hash,
+      updated_at = v_now WHERE stream_id = p_stream_id;
+  ELSE
+    INSERT INTO ledger_streams (stream_id, version, head_position, head_hash, updated_at)
+      VALUES (p_stream_id, v_version, v_head_position, v_head_hash, v_now);
+  END IF;
+
+  v_result := jsonb_build_object('streamVersion', v_version, 'firstPosition', v_first,
+    'lastPosition', v_head_position, 'eventIds', (SELECT jsonb_agg(ev->'eventId') FROM jsonb_array_elements(p_events) ev),
+    'recordedAt', to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'));
+  IF p_idempotency_key IS NOT NULL THEN
+    INSERT INTO ledger_idempotency (stream_id, idempotency_key, fingerprint, result)
+      VALUES (p_stream_id, p_idempotency_key, p_fingerprint, v_result);
+  END IF;
+  RETURN v_result;
+END
+$$;
+`,
+  },
+];
+
+const MIGRATION_LOCK = 7246183900;
+
+/** Applies the migrations not yet recorded. Idempotent; safe when several processes start at once. */
+export const migrate = async (pool: Pool): Promise<number[]> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS ledger_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM ledger_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    const pending = MIGRATIONS.filter((m) => !applied.has(m.version));
+    for (const m of pending) {
+      await client.query(m.sql);
+      await client.query('INSERT INTO ledger_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    await client.query('COMMIT');
+    return pending.map((m) => m.version);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};
