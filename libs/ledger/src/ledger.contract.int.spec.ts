@@ -185,10 +185,11 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       let done = false;
       const all = Promise.all(writers).then(() => (done = true));
       for (let after = 0; ; ) {
+        const writersFinished = done; // read before the query: an empty read after that means the end
         const batch = await ledger.readAll({ after, limit: 7 });
         seen.push(...batch.map((e) => e.globalPosition));
         if (batch.length) after = batch[batch.length - 1].globalPosition;
-        else if (done) break;
+        else if (writersFinished) break;
       }
       await all;
       const stored = (await db.pool.query('SELECT global_position AS p FROM ledger_events ORDER BY 1')).rows.map((r) => Number(r.p));

@@ -69,6 +69,23 @@ CREATE FUNCTION ledger_event_hash(
     idempotency_key)::text, 'UTF8'))
 $$;
 
+-- The stored result of an earlier append with this key (flagged duplicate), or NULL; RL422 when
+-- the key was used for a different request.
+CREATE FUNCTION ledger_idempotent_result(p_stream_id text, p_key text, p_fingerprint text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v record;
+BEGIN
+  IF p_key IS NULL THEN RETURN NULL; END IF;
+  SELECT fingerprint, result INTO v FROM ledger_idempotency WHERE stream_id = p_stream_id AND idempotency_key = p_key;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  IF v.fingerprint <> p_fingerprint THEN
+    RAISE EXCEPTION 'idempotency key reused' USING ERRCODE = 'RL422';
+  END IF;
+  RETURN v.result || '{"duplicate": true}';
+END
+$$;
+
 -- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
 -- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
 -- append with the same key committed first).
@@ -83,7 +100,6 @@ DECLARE
   v_head_position bigint;
   v_exists boolean;
   v_now timestamptz := now();
-  v_existing record;
   v_result jsonb;
   e jsonb;
   i integer;
@@ -94,31 +110,23 @@ DECLARE
   a_hash bytea[] := '{}';
 BEGIN
   -- A retry of an append that already committed returns the original result and writes nothing.
-  IF p_idempotency_key IS NOT NULL THEN
-    SELECT fingerprint, result INTO v_existing FROM ledger_idempotency
-      WHERE stream_id = p_stream_id AND idempotency_key = p_idempotency_key;
-    IF FOUND THEN
-      IF v_existing.fingerprint <> p_fingerprint THEN
-        RAISE EXCEPTION 'idempotency key reused' USING ERRCODE = 'RL422';
-      END IF;
-      RETURN v_existing.result || '{"duplicate": true}';
+  v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
+  IF v_result IS NOT NULL THEN RETURN v_result; END IF;
+
+  -- Fail fast, without queueing behind the stream's lock: versions only grow, so a stream already
+  -- past the expected version can never match it.
+  IF p_expected IS NOT NULL THEN
+    SELECT version INTO v_version FROM ledger_streams WHERE stream_id = p_stream_id;
+    IF FOUND AND v_version > p_expected THEN
+      v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
+      IF v_result IS NOT NULL THEN RETURN v_result; END IF;
+      RAISE EXCEPTION 'version conflict' USING ERRCODE = 'RL409', DETAIL = v_version::text;
     END IF;
   END IF;
 
   -- One append per stream at a time, until commit. An advisory lock (not a row lock) so that this
-  -- transaction still has no transaction id when it enters the section below.
+  -- transaction still has no transaction id when it enters the gap-free section below.
   PERFORM pg_advisory_xact_lock(72461839, hashtext(p_stream_id));
-
-  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
-  -- advisory lock, take this transaction's id and then reserve its positions. So for any two
-  -- appends, the one with the smaller transaction id holds the smaller positions. This runs
-  -- before any write of this transaction (a write would assign the id outside the lock), and
-  -- after the stream lock, so a stream's versions and positions grow together.
-  PERFORM pg_advisory_lock(7246183901);
-  PERFORM pg_current_xact_id();
-  v_first := nextval('ledger_position_seq');
-  IF n > 1 THEN PERFORM setval('ledger_position_seq', v_first + n - 1); END IF;
-  PERFORM pg_advisory_unlock(7246183901);
 
   SELECT version, head_hash, head_position INTO v_version, v_head_hash, v_head_position
     FROM ledger_streams WHERE stream_id = p_stream_id;
@@ -127,16 +135,22 @@ BEGIN
     v_version := 0; v_head_hash := ''::bytea; v_head_position := NULL;
   END IF;
   IF p_expected IS NOT NULL AND p_expected <> v_version THEN
-    IF p_idempotency_key IS NOT NULL THEN
-      -- The winner of the race may have been our own earlier attempt with the same key.
-      SELECT fingerprint, result INTO v_existing FROM ledger_idempotency
-        WHERE stream_id = p_stream_id AND idempotency_key = p_idempotency_key;
-      IF FOUND AND v_existing.fingerprint = p_fingerprint THEN
-        RETURN v_existing.result || '{"duplicate": true}';
-      END IF;
-    END IF;
+    -- The winner of the race may have been our own earlier attempt with the same key.
+    v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
+    IF v_result IS NOT NULL THEN RETURN v_result; END IF;
     RAISE EXCEPTION 'version conflict' USING ERRCODE = 'RL409', DETAIL = v_version::text;
   END IF;
+
+  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
+  -- advisory lock, take this transaction's id and then reserve its positions. So for any two
+  -- appends, the one with the smaller transaction id holds the smaller positions. This runs
+  -- before any write of this transaction (a write would assign the id outside the lock), and
+  -- under the stream lock, so a stream's versions and positions grow together.
+  PERFORM pg_advisory_lock(7246183901);
+  PERFORM pg_current_xact_id();
+  v_first := nextval('ledger_position_seq');
+  IF n > 1 THEN PERFORM setval('ledger_position_seq', v_first + n - 1); END IF;
+  PERFORM pg_advisory_unlock(7246183901);
 
   FOR i IN 0 .. n - 1 LOOP
     e := p_events -> i;
