@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import {
   ExpectedVersion,
   IdempotencyKeyReusedError,
@@ -181,7 +181,7 @@ export class Ledger {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      return await client.query<R & import('pg').QueryResultRow>(text, values);
+      return await client.query<R & QueryResultRow>(text, values);
     } catch (error) {
       if (!(error as { code?: string }).code) broken = error as Error; // no SQLSTATE: the connection failed
       throw error;
@@ -501,4 +501,3 @@ export const canonicalJson = (value: unknown): string =>
       : v,
   );
 
-export type { PoolClient };
