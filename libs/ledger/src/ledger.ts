@@ -82,8 +82,6 @@ export type LedgerOptions = {
   upcasters?: Upcaster[];
   maxPayloadBytes?: number;
   maxEventsPerAppend?: number;
-  /** Attempts for `expectedVersion: 'any'` when a concurrent append wins a race. */
-  maxAnyRetries?: number;
 };
 
 export const MAX_STREAM_ID_LENGTH = 200;
@@ -119,7 +117,6 @@ export class Ledger {
   private readonly upcasters = new Map<string, Upcaster>();
   private readonly maxPayloadBytes: number;
   private readonly maxEventsPerAppend: number;
-  private readonly maxAnyRetries: number;
 
   constructor(
     readonly pool: Pool,
@@ -128,7 +125,6 @@ export class Ledger {
     for (const u of options.upcasters ?? []) this.upcasters.set(`${u.type}@${u.fromVersion}`, u);
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.maxEventsPerAppend = options.maxEventsPerAppend ?? 1000;
-    this.maxAnyRetries = options.maxAnyRetries ?? 20;
   }
 
   registerUpcaster(upcaster: Upcaster): void {
@@ -144,30 +140,30 @@ export class Ledger {
     const prepared = this.prepare(streamId, events, options.metadata);
     const fingerprint = createHash('sha256').update(canonicalJson(prepared.fingerprint)).digest('hex');
 
-    for (let attempt = 1; ; attempt++) {
+    try {
+      const { rows } = await this.query<{ r: StoredResult }>(
+        'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
+        [streamId, expected, key ?? null, fingerprint, prepared.json],
+      );
+      return toAppendResult(streamId, rows[0].r);
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string; constraint?: string };
+      if (pgError.code === 'RL409') {
+        throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', Number(pgError.detail));
+      }
+      if (pgError.code === 'RL422') throw new IdempotencyKeyReusedError(streamId, key ?? '');
+      // Appends to one stream are serialised, so the only possible race left is two appends with the
+      // same key: the loser's key insert fails once the winner commits. Return the winner's result.
+      if (pgError.code !== '23505' || pgError.constraint !== 'ledger_idempotency_pkey') throw error;
       try {
-        const { rows } = await this.query<{ r: Omit<AppendResult, 'streamId'> }>(
-          'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
-          [streamId, expected, key ?? null, fingerprint, prepared.json],
+        const { rows } = await this.query<{ r: StoredResult }>(
+          'SELECT ledger_idempotent_result($1, $2, $3) AS r',
+          [streamId, key, fingerprint],
         );
         return toAppendResult(streamId, rows[0].r);
-      } catch (error) {
-        const pgError = error as { code?: string; detail?: string; constraint?: string };
-        if (pgError.code === 'RL422') throw new IdempotencyKeyReusedError(streamId, key ?? '');
-        if (pgError.code === 'RL409') {
-          throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', Number(pgError.detail));
-        }
-        if (pgError.code !== '23505') throw error;
-        // A concurrent append committed first: on the same key (return its result), or on a new stream.
-        if (key !== undefined) {
-          const original = await this.findIdempotent(streamId, key);
-          if (original) {
-            if (original.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(streamId, key);
-            return toAppendResult(streamId, { ...original.result, duplicate: true });
-          }
-        }
-        if (expected === null && attempt < this.maxAnyRetries) continue;
-        throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', await this.streamVersion(streamId));
+      } catch (lookupError) {
+        if ((lookupError as { code?: string }).code === 'RL422') throw new IdempotencyKeyReusedError(streamId, key ?? '');
+        throw lookupError;
       }
     }
   }
@@ -333,14 +329,6 @@ export class Ledger {
       : { ok: true, checked };
   }
 
-  private async findIdempotent(streamId: string, key: string) {
-    const { rows } = await this.pool.query<{ fingerprint: string; result: Omit<AppendResult, 'streamId'> }>(
-      'SELECT fingerprint, result FROM ledger_idempotency WHERE stream_id = $1 AND idempotency_key = $2',
-      [streamId, key],
-    );
-    return rows[0];
-  }
-
   private prepare(streamId: string, events: NewEvent[], batchMetadata: EventMetadata = {}) {
     if (typeof streamId !== 'string' || streamId.trim().length === 0 || streamId.length > MAX_STREAM_ID_LENGTH
       || hasControlCharacter(streamId)) {
@@ -421,7 +409,10 @@ const parseExpectedVersion = (expected: ExpectedVersion | undefined): number | n
     'Expected version must be a non-negative integer, "no_stream" or "any"');
 };
 
-const toAppendResult = (streamId: string, r: Omit<AppendResult, 'streamId'> & { duplicate?: boolean }): AppendResult => ({
+/** The jsonb that ledger_append returns and ledger_idempotency stores. */
+type StoredResult = Omit<AppendResult, 'streamId' | 'duplicate'> & { duplicate?: boolean };
+
+const toAppendResult = (streamId: string, r: StoredResult): AppendResult => ({
   streamId,
   streamVersion: r.streamVersion,
   firstPosition: Number(r.firstPosition),

@@ -86,6 +86,18 @@ BEGIN
 END
 $$;
 
+-- Refuses an append whose expected version is stale (RL409, DETAIL = the actual version), unless
+-- the append was already made under this key, whose result it then returns.
+CREATE FUNCTION ledger_refuse_stale(p_stream_id text, p_key text, p_fingerprint text, p_actual integer)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_result jsonb := ledger_idempotent_result(p_stream_id, p_key, p_fingerprint);
+BEGIN
+  IF v_result IS NOT NULL THEN RETURN v_result; END IF;
+  RAISE EXCEPTION 'version conflict' USING ERRCODE = 'RL409', DETAIL = p_actual::text;
+END
+$$;
+
 -- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
 -- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
 -- append with the same key committed first).
@@ -118,9 +130,7 @@ BEGIN
   IF p_expected IS NOT NULL THEN
     SELECT version INTO v_version FROM ledger_streams WHERE stream_id = p_stream_id;
     IF FOUND AND v_version > p_expected THEN
-      v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
-      IF v_result IS NOT NULL THEN RETURN v_result; END IF;
-      RAISE EXCEPTION 'version conflict' USING ERRCODE = 'RL409', DETAIL = v_version::text;
+      RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
     END IF;
   END IF;
 
@@ -136,9 +146,7 @@ BEGIN
   END IF;
   IF p_expected IS NOT NULL AND p_expected <> v_version THEN
     -- The winner of the race may have been our own earlier attempt with the same key.
-    v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
-    IF v_result IS NOT NULL THEN RETURN v_result; END IF;
-    RAISE EXCEPTION 'version conflict' USING ERRCODE = 'RL409', DETAIL = v_version::text;
+    RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
   END IF;
 
   -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
