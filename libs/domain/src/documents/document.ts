@@ -1,0 +1,84 @@
+import type { Decider } from '../catalogue';
+import { dayOf, IsoDate } from '../shared/calendar';
+import { assertNever, DomainError, DomainEvent, recorded } from '../shared/decider';
+import { requireActiveUnit } from '../units/unit';
+import { documentId, resolveDocument } from './document-number';
+
+export const DOCUMENT_TYPES = [
+  'quyet_dinh', 'ke_hoach', 'cong_van', 'bao_cao', 'thong_bao', 'chi_thi', 'nghi_quyet', 'nghi_dinh',
+  'thong_tu', 'thong_tu_lien_tich', 'luat', 'to_trinh', 'bao_cao_tham_dinh', 'other',
+] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/**
+ * A document cited by the work (a plan's decision, an inspection report). Its record id is derived
+ * from its identity (see documentId), so the same document cannot be registered twice.
+ * `occurredAt` is the date on the document.
+ */
+export type DocumentRegistered = DomainEvent<'DocumentRegistered', {
+  reference: string; issuerUnitId: string; documentType: DocumentType; title?: string;
+  /** The reference as the caller wrote it, when the canonical spelling differs. */
+  writtenAs?: string;
+}>;
+export type DocumentCorrected = DomainEvent<'DocumentCorrected', { title?: string; documentType?: DocumentType; reason: string }>;
+export type DocumentEvent = DocumentRegistered | DocumentCorrected;
+
+export type Document =
+  | { status: 'absent' }
+  | { status: 'registered'; reference: string; issuerUnitId: string; date: IsoDate; documentType: DocumentType; title?: string };
+
+/** Refuses a reference to a document that is not registered. */
+export const requireDocument = (document: Document, id: string, field: string): void => {
+  if (document.status === 'absent') {
+    throw new DomainError('document.not_registered', `Document ${id} is not registered`, field);
+  }
+};
+
+export const document: Decider<DocumentEvent, Document> = {
+  kind: 'document',
+  initialState: { status: 'absent' },
+  creates: ['DocumentRegistered'],
+  needs: (command) => (command.type === 'DocumentRegistered' ? [{ kind: 'unit', id: command.data.issuerUnitId }] : []),
+  writers: () => 'any',
+  decide: (command, _state, world) => {
+    switch (command.type) {
+      case 'DocumentRegistered': {
+        requireActiveUnit(world, command.data.issuerUnitId, 'data.issuerUnitId');
+        const ref = resolveDocument(command.data.reference, dayOf(command.occurredAt), command.data.issuerUnitId);
+        const expected = documentId(ref);
+        if (command.id !== expected) {
+          throw new DomainError('document.id_mismatch',
+            `A document's id is derived from its issuer, year, number and symbol: ${ref.reference} of ${ref.date} is ${expected}`, 'id');
+        }
+        const { writtenAs: _ignored, ...data } = command.data;
+        return [{
+          type: 'DocumentRegistered',
+          occurredAt: command.occurredAt,
+          data: { ...data, reference: ref.reference, ...(ref.reference !== command.data.reference && { writtenAs: command.data.reference }) },
+        }];
+      }
+      case 'DocumentCorrected':
+        if (command.data.title === undefined && command.data.documentType === undefined) {
+          throw new DomainError('document.nothing_to_correct', 'A correction changes the title or the document type', 'data');
+        }
+        return recorded(command);
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'DocumentRegistered':
+        return { status: 'registered', reference: event.data.reference, issuerUnitId: event.data.issuerUnitId,
+          date: dayOf(event.occurredAt), documentType: event.data.documentType, ...(event.data.title && { title: event.data.title }) };
+      case 'DocumentCorrected':
+        return state.status === 'absent' ? state : {
+          ...state,
+          ...(event.data.title !== undefined && { title: event.data.title }),
+          ...(event.data.documentType !== undefined && { documentType: event.data.documentType }),
+        };
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,100 @@
+import type { Decider } from '../catalogue';
+import { documentRefs, requireDocumentIfGiven } from '../plans/plan';
+import { dayOf, IsoDate } from '../shared/calendar';
+import { assertNever, DomainError, DomainEvent, recorded, Ref } from '../shared/decider';
+import { requireActiveUnit } from '../units/unit';
+
+/** A draft legal normative document (dự thảo văn bản QPPL) prepared by `draftingUnitId`. */
+export type DraftRegistered = DomainEvent<'DraftRegistered', { title: string; draftingUnitId: string }>;
+/** An appraisal (thẩm định) by `appraisingUnitId` (Phòng Tư pháp), reported in `reportDocumentId` (01/BCTĐ-PTP). */
+export type DraftAppraised = DomainEvent<'DraftAppraised', {
+  appraisingUnitId: string; reportDocumentId?: string; outcome: 'eligible' | 'needs_revision' | 'not_eligible';
+}>;
+/** Issued (ban hành) as `documentId` (01/2022/QĐ-UBND). */
+export type LegalDocumentIssued = DomainEvent<'LegalDocumentIssued', { documentId: string; effectiveOn?: IsoDate }>;
+export type SelfCheckRecorded = DomainEvent<'SelfCheckRecorded', { outcome: 'lawful' | 'unlawful'; note?: string }>;
+export type ReviewRecorded = DomainEvent<'ReviewRecorded', { outcome: 'keep' | 'amend' | 'replace' | 'repeal'; note?: string }>;
+/** No longer in force, wholly (hết hiệu lực toàn bộ) or in part. */
+export type LegalDocumentExpired = DomainEvent<'LegalDocumentExpired', { scope: 'whole' | 'partial'; note?: string }>;
+export type LegalDocumentEvent =
+  | DraftRegistered | DraftAppraised | LegalDocumentIssued | SelfCheckRecorded | ReviewRecorded | LegalDocumentExpired;
+
+type Drafted = { title: string; draftingUnitId: string; appraisals: number };
+export type LegalDocument =
+  | { status: 'absent' }
+  | ({ status: 'draft' } & Drafted)
+  | ({ status: 'issued'; documentId: string; issuedOn: IsoDate; partlyExpired: boolean } & Drafted)
+  | ({ status: 'expired'; documentId: string; issuedOn: IsoDate; expiredOn: IsoDate } & Drafted);
+
+export const legalDocument: Decider<LegalDocumentEvent, LegalDocument> = {
+  kind: 'legal-document',
+  initialState: { status: 'absent' },
+  creates: ['DraftRegistered'],
+  needs: (command) => {
+    const refs: Ref[] = [];
+    if (command.type === 'DraftRegistered') refs.push({ kind: 'unit', id: command.data.draftingUnitId });
+    if (command.type === 'DraftAppraised') {
+      refs.push({ kind: 'unit', id: command.data.appraisingUnitId }, ...documentRefs(command.data.reportDocumentId));
+    }
+    if (command.type === 'LegalDocumentIssued') refs.push(...documentRefs(command.data.documentId));
+    return refs;
+  },
+  /** The drafting unit keeps its record; the appraising unit records its own appraisal. */
+  writers: (command, state) => {
+    if (command.type === 'DraftRegistered') return [command.data.draftingUnitId];
+    if (command.type === 'DraftAppraised') return [command.data.appraisingUnitId];
+    return state.status === 'absent' ? [] : [state.draftingUnitId];
+  },
+  decide: (command, state, world) => {
+    const { id } = command;
+    if (state.status === 'expired') {
+      throw new DomainError('legal_document.expired', `Legal document ${id} expired on ${state.expiredOn}`);
+    }
+    switch (command.type) {
+      case 'DraftRegistered':
+        requireActiveUnit(world, command.data.draftingUnitId, 'data.draftingUnitId');
+        return recorded(command);
+      case 'DraftAppraised':
+        if (state.status !== 'draft') throw new DomainError('legal_document.not_a_draft', `Only a draft is appraised; ${id} is ${state.status}`);
+        requireActiveUnit(world, command.data.appraisingUnitId, 'data.appraisingUnitId');
+        requireDocumentIfGiven(world, command.data.reportDocumentId, 'data.reportDocumentId');
+        return recorded(command);
+      case 'LegalDocumentIssued':
+        if (state.status !== 'draft') throw new DomainError('legal_document.not_a_draft', `Only a registered draft is issued; ${id} is ${state.status}`);
+        requireDocumentIfGiven(world, command.data.documentId, 'data.documentId');
+        return recorded(command);
+      case 'SelfCheckRecorded':
+      case 'ReviewRecorded':
+      case 'LegalDocumentExpired':
+        if (state.status !== 'issued') {
+          throw new DomainError('legal_document.not_issued', `${command.type} needs an issued document; ${id} is ${state.status}`);
+        }
+        return recorded(command);
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve: (state, event) => {
+    if (event.type === 'DraftRegistered') {
+      return { status: 'draft', title: event.data.title, draftingUnitId: event.data.draftingUnitId, appraisals: 0 };
+    }
+    if (state.status === 'absent' || state.status === 'expired') return state;
+    switch (event.type) {
+      case 'DraftAppraised':
+        return { ...state, appraisals: state.appraisals + 1 };
+      case 'LegalDocumentIssued':
+        return { status: 'issued', title: state.title, draftingUnitId: state.draftingUnitId, appraisals: state.appraisals,
+          documentId: event.data.documentId, issuedOn: dayOf(event.occurredAt), partlyExpired: false };
+      case 'SelfCheckRecorded':
+      case 'ReviewRecorded':
+        return state;
+      case 'LegalDocumentExpired':
+        if (state.status !== 'issued') return state;
+        if (event.data.scope === 'partial') return { ...state, partlyExpired: true };
+        return { status: 'expired', title: state.title, draftingUnitId: state.draftingUnitId, appraisals: state.appraisals,
+          documentId: state.documentId, issuedOn: state.issuedOn, expiredOn: dayOf(event.occurredAt) };
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,20 @@
+import { DOCUMENTS, planAmended, planIssued, specFor } from '../testing/spec';
+import { plan } from './plan';
+
+const { given } = specFor(plan, { id: 'cchc-2022' });
+
+describe('plans', () => {
+  it('issues a plan by a registered decision', () => given([]).when(planIssued()).then([planIssued()]));
+  it('accepts a plan for next year issued in December (QĐ 2126 of 28/12/2021 for 2022)', () =>
+    given([]).when(planIssued({ occurredAt: '2021-12-28' })).then([planIssued({ occurredAt: '2021-12-28' })]));
+  it('refuses a plan year far from its issue date', () =>
+    given([]).when(planIssued({ year: 2025 })).thenRejects('plan.year_mismatch', 'data.year'));
+  it('refuses an owner that is not registered', () =>
+    given([]).when(planIssued({ ownerUnitId: 'ubnd-khac' })).thenRejects('unit.not_registered'));
+  it('refuses a decision that is not registered', () =>
+    given([]).when(planIssued({ documentId: 'ubnd-dak-song.2022.40.qd-ubnd' })).thenRejects('document.not_registered', 'data.documentId'));
+  it('refuses issuing twice', () => given([planIssued()]).when(planIssued()).thenRejects('plan.already_exists'));
+  it('amends an issued plan', () =>
+    given([planIssued()]).when(planAmended({ documentId: DOCUMENTS.plan2022 })).then([planAmended({ documentId: DOCUMENTS.plan2022 })]));
+  it('refuses amending a plan never issued', () => given([]).when(planAmended()).thenRejects('plan.not_found'));
+});
