@@ -12,7 +12,7 @@ describe.each(testEngines())('GET /health on $name PostgreSQL', (engine) => {
   beforeAll(async () => {
     testDb = await engine.setup();
     db = await testDb.open(5);
-    app = await createApp(db);
+    app = await createApp(db, { demo: true, logLevel: 'silent' });
     await app.listen(0);
   }, 60_000);
 

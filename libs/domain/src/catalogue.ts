@@ -87,13 +87,18 @@ export const decideCommand = <S extends { status: string }>(
 ): DomainEvent[] => {
   const normalised = normaliseDeep(command);
   occurredAt(normalised.occurredAt);
+  requireRecord(decider, normalised, state);
+  return decider.decide(normalised, state, world);
+};
+
+/** A creating event needs no record yet (`<kind>.already_exists`); any other needs one (`<kind>.not_found`). */
+export const requireRecord = (decider: AnyDecider, command: Command, state: { status: string }): void => {
   const code = codeOf(decider.kind);
-  const creating = decider.creates.includes(normalised.type);
+  const creating = decider.creates.includes(command.type);
   if (state.status === 'absent' && !creating) {
-    throw new DomainError(`${code}.not_found`, `No ${decider.kind} ${normalised.id} has been recorded`, 'id');
+    throw new DomainError(`${code}.not_found`, `No ${decider.kind} ${command.id} has been recorded`, 'id');
   }
   if (state.status !== 'absent' && creating) {
-    throw new DomainError(`${code}.already_exists`, `${decider.kind} ${normalised.id} already exists`, 'id');
+    throw new DomainError(`${code}.already_exists`, `${decider.kind} ${command.id} already exists`, 'id');
   }
-  return decider.decide(normalised, state, world);
 };

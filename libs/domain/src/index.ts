@@ -11,3 +11,4 @@ export * from './plans/task';
 export * from './inspections/inspection';
 export * from './legal-documents/legal-document';
 export * from './recruitment/recruitment';
+export * as examples from './examples';

@@ -27,6 +27,21 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/**
+ * Inside a transaction, a concurrent append with the same idempotency key committed first. The
+ * transaction is aborted; retrying it returns the committed result.
+ */
+export class ConcurrentAppendError extends Error {
+  readonly code = 'ledger.concurrent_append';
+  constructor(
+    readonly streamId: string,
+    readonly idempotencyKey: string,
+  ) {
+    super(`A concurrent append to ${streamId} with key ${idempotencyKey} committed first; retry`);
+    this.name = 'ConcurrentAppendError';
+  }
+}
+
 export type LedgerInputErrorCode =
   | 'stream_id.invalid'
   | 'events.empty'

@@ -141,6 +141,42 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
     });
   });
 
+  describe('transactions and request-keyed idempotency', () => {
+    it('commits appends to several streams together, reading its own writes', async () => {
+      const seen = await ledger.transaction(async (tx) => {
+        await tx.append('plan:P-1', [ev('PlanIssued')], { expectedVersion: 'no_stream', idempotencyKey: 'i-1' });
+        await tx.append('task:T-1', [ev('TaskDefined')], { expectedVersion: 'no_stream', idempotencyKey: 'i-2' });
+        return (await tx.readStream('plan:P-1')).length;
+      });
+      expect(seen).toBe(1);
+      expect(await countEvents(db.pool)).toBe(2);
+      expect(await ledger.streamVersion('task:T-1')).toBe(1);
+      expect((await ledger.verify()).ok).toBe(true);
+    });
+
+    it('writes nothing of a transaction that fails after some appends, and frees its connection', async () => {
+      await ledger.append('task:T-1', [ev()], { expectedVersion: 'no_stream' });
+      await expect(ledger.transaction(async (tx) => {
+        await tx.append('plan:P-1', [ev('PlanIssued')], { expectedVersion: 'no_stream' });
+        await tx.append('task:T-1', [ev()], { expectedVersion: 'no_stream' });
+      })).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await countEvents(db.pool)).toBe(1);
+      expect(await ledger.streamVersion('plan:P-1')).toBe(0);
+      expect(db.pool.idleCount + db.pool.waitingCount).toBe(db.pool.totalCount);
+    });
+
+    it('finds an earlier append by key and request, and refuses the key for another request', async () => {
+      const request = { type: 'TaskCompleted', data: { note: 'xong' } };
+      expect(await ledger.findIdempotent('task:T-1', 'k-1', request)).toBeNull();
+      const first = await ledger.append('task:T-1', [ev()], { idempotencyKey: 'k-1', request });
+      expect(await ledger.findIdempotent('task:T-1', 'k-1', { ...request })).toEqual({ ...first, duplicate: true });
+      await expect(ledger.findIdempotent('task:T-1', 'k-1', { ...request, data: {} })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      // The request, not the decided events, identifies a retry.
+      expect(await ledger.append('task:T-1', [ev('TaskCompleted', { other: 1 })], { idempotencyKey: 'k-1', request }))
+        .toEqual({ ...first, duplicate: true });
+    });
+  });
+
   describe('gap-free global feed', () => {
     it('does not pass an uncommitted event while later ones commit, then delivers each once in order', async () => {
       await ledger.append('s:before', [ev(), ev(), ev()]);

@@ -3,9 +3,9 @@ import { document } from '../documents/document';
 import { plan } from '../plans/plan';
 import type { DomainEvent } from '../shared/decider';
 import { unit } from '../units/unit';
-import { documentRegistered, DOCUMENTS, planIssued, UNITS, unitDissolved, unitRegistered } from './builders';
+import { documentRegistered, DOCUMENTS, planIssued, UNITS, unitDissolved, unitRegistered } from '../examples';
 
-export * from './builders';
+export * from '../examples';
 
 type Histories = { units?: Record<string, DomainEvent[]>; documents?: Record<string, DomainEvent[]>; plans?: Record<string, DomainEvent[]> };
 

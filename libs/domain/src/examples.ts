@@ -1,16 +1,19 @@
-import type { DocumentEvent } from '../documents/document';
-import type { InspectionEvent } from '../inspections/inspection';
-import type { LegalDocumentEvent } from '../legal-documents/legal-document';
-import type { PlanEvent } from '../plans/plan';
-import type { TaskEvent } from '../plans/task';
-import type { RecruitmentEvent } from '../recruitment/recruitment';
-import type { UnitEvent } from '../units/unit';
-import type { OccurredAt } from '../shared/calendar';
+import type { DocumentEvent } from './documents/document';
+import type { InspectionEvent } from './inspections/inspection';
+import type { LegalDocumentEvent } from './legal-documents/legal-document';
+import type { PlanEvent } from './plans/plan';
+import type { TaskEvent } from './plans/task';
+import type { RecruitmentEvent } from './recruitment/recruitment';
+import type { UnitEvent } from './units/unit';
+import type { OccurredAt } from './shared/calendar';
 
 type Overrides<E extends { data: unknown }> = Partial<E['data']> & { occurredAt?: OccurredAt };
 type Builder<E extends { type: string; occurredAt: OccurredAt; data: unknown }> = (overrides?: Overrides<E>) => E;
 
-/** An event builder: sensible defaults from the seed district, any field overridable, `occurredAt` too. */
+/**
+ * Example events of the seed district, as builders: sensible defaults, any field overridable,
+ * `occurredAt` too. Specs build their histories with them; the API shows them as OpenAPI examples.
+ */
 const builder = <E extends { type: string; occurredAt: OccurredAt; data: unknown }>(
   type: E['type'], occurredAt: OccurredAt, defaults: E['data'],
 ): Builder<E> =>

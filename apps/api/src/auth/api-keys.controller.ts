@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_PATTERN } from '../events/fields';
+import { ApiKeys, ROLES, Role } from './api-keys';
+import { AuthGuard, Roles } from './auth.guard';
+
+class IssueKeyRequest {
+  @ApiProperty({ enum: ROLES }) @IsIn([...ROLES]) role!: Role;
+  @ApiProperty({ required: false, description: 'The unit the key acts for; required for department keys', example: 'phong-noi-vu' })
+  @IsOptional() @Matches(ID_PATTERN) unitId?: string;
+  @ApiProperty({ required: false, maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) label?: string;
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/v1/admin/api-keys')
+@UseGuards(AuthGuard)
+@Roles('admin')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeys) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Issue an API key bound to a role and unit; the token is shown once' })
+  issue(@Body() body: IssueKeyRequest) {
+    return this.keys.issue(body.role, body.unitId, body.label);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List API keys (never their tokens)' })
+  list() {
+    return this.keys.list();
+  }
+
+  @Delete(':keyId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an API key; it is refused from then on' })
+  revoke(@Param('keyId') keyId: string) {
+    return this.keys.revoke(keyId);
+  }
+}

@@ -1,0 +1,188 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { eventTypesOf, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
+import { Ledger } from '@reform-ledger/ledger';
+import { AuthGuard } from '../auth/auth.guard';
+import { Problem } from '../problem';
+import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
+import { EVENT_SCHEMAS } from './event-schemas';
+import { FieldError, validateSubmission } from './validate';
+
+/** The URL collection of each kind of record. */
+export const COLLECTIONS: Record<string, RecordKind> = {
+  units: 'unit', documents: 'document', plans: 'plan', tasks: 'task', inspections: 'inspection',
+  'legal-documents': 'legal-document', recruitments: 'recruitment',
+};
+/** A kind from its name or its collection: `task` or `tasks`. */
+const kindNamed = (name: unknown): RecordKind | undefined => {
+  if (typeof name !== 'string') return undefined;
+  if ((RECORD_KINDS as readonly string[]).includes(name)) return name as RecordKind;
+  return Object.hasOwn(COLLECTIONS, name) ? COLLECTIONS[name] : undefined;
+};
+const MAX_BATCH = 1000;
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The command: record these submissions as the actor, one alone or a batch all-or-nothing. */
+export class RecordEvents {
+  constructor(
+    readonly writes: Write[],
+    readonly context: WriteContext,
+    readonly atomic: boolean,
+  ) {}
+}
+
+@CommandHandler(RecordEvents)
+export class RecordEventsHandler implements ICommandHandler<RecordEvents, Recorded[]> {
+  constructor(private readonly ledger: Ledger) {}
+
+  async execute({ writes, context, atomic }: RecordEvents): Promise<Recorded[]> {
+    return atomic ? recordBatch(this.ledger, writes, context) : [await recordOne(this.ledger, writes[0], context)];
+  }
+}
+
+const invalid = (errors: FieldError[], detail = 'The request does not match the event schema') => new Problem(400, 'request.invalid', detail, errors);
+
+const idempotencyKeyOf = (value: unknown, field: string): string => {
+  if (value === undefined) throw invalid([{ field, reason: 'is required on every write, so a retry creates nothing new' }]);
+  if (typeof value !== 'string' || !KEY.test(value)) throw invalid([{ field, reason: 'must be 1 to 200 visible ASCII characters' }]);
+  return value;
+};
+
+const expectedVersionOf = (header: string | undefined): number | undefined => {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw invalid([{ field: 'If-Match', reason: 'must be the expected stream version, e.g. "3"' }]);
+  return Number(match[1]);
+};
+
+const examplesOf = (kind: RecordKind) =>
+  Object.fromEntries(eventTypesOf(kind).map((type) => [type, { value: EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS].example }]));
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('api/v1')
+@UseGuards(AuthGuard)
+export class EventsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post(':collection/:id/events')
+  @ApiOperation({ summary: 'Record what happened to a record (units, documents, plans, tasks, inspections, legal-documents, recruitments)' })
+  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
+  @ApiParam({ name: 'id', example: 'T-07' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A retry with the same key returns the first result and records nothing new' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The stream version the write expects, e.g. "3"; 409 if it has moved on' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['type', 'occurredAt', 'data'],
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', enum: Object.keys(EVENT_SCHEMAS) },
+        occurredAt: { type: 'string', description: 'YYYY-MM-DD or an ISO-8601 datetime with a zone', example: '2022-11-20' },
+        data: { oneOf: Object.values(EVENT_SCHEMAS).map((s) => ({ $ref: getSchemaPath(s.data) })) },
+      },
+    },
+    examples: Object.fromEntries(RECORD_KINDS.flatMap((kind) => Object.entries(examplesOf(kind)))),
+  })
+  @ApiResponse({ status: 201, description: '{ streamId, streamVersion, globalPosition, eventId, recordedAt }' })
+  @ApiResponse({ status: 400, description: 'Invalid request (problem+json naming each field)' })
+  @ApiResponse({ status: 401, description: 'Missing or unknown API key' })
+  @ApiResponse({ status: 403, description: 'This key may not write this record' })
+  @ApiResponse({ status: 404, description: 'Unknown record for an event that does not create one' })
+  @ApiResponse({ status: 409, description: 'Version conflict; currentVersion in the body' })
+  @ApiResponse({ status: 413, description: 'Too large' })
+  @ApiResponse({ status: 422, description: 'Refused by a domain rule; code is the rule, e.g. task.already_completed' })
+  async record(
+    @Param('collection') collection: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Recorded> {
+    const kind = Object.hasOwn(COLLECTIONS, collection) ? COLLECTIONS[collection] : undefined;
+    if (!kind) {
+      throw new Problem(404, 'route.not_found', `No collection ${collection}; use one of ${Object.keys(COLLECTIONS).join(', ')}`);
+    }
+    const validated = validateSubmission(kind, id, body);
+    if (validated.errors) throw invalid(validated.errors);
+    const write: Write = { ...validated.submission, idempotencyKey: idempotencyKeyOf(key, 'Idempotency-Key'), expectedVersion: expectedVersionOf(ifMatch) };
+    const [recorded] = await this.commands.execute<RecordEvents, Recorded[]>(new RecordEvents([write], contextOf(req), false));
+    res.setHeader('ETag', `"${recorded.streamVersion}"`);
+    return recorded;
+  }
+
+  @Post('events\\:batch')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record up to 1,000 submissions at once, all or nothing (imports)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Names the batch (its correlation id); each item carries its own key' })
+  @ApiBody({
+    description: 'An array of submissions (or { submissions: [...] })',
+    schema: {
+      type: 'array',
+      maxItems: MAX_BATCH,
+      items: {
+        type: 'object',
+        required: ['stream', 'type', 'occurredAt', 'data', 'idempotencyKey'],
+        properties: {
+          stream: { type: 'object', properties: { kind: { type: 'string', enum: [...RECORD_KINDS] }, id: { type: 'string' } } },
+          type: { type: 'string', enum: Object.keys(EVENT_SCHEMAS) },
+          occurredAt: { type: 'string' },
+          data: { type: 'object' },
+          idempotencyKey: { type: 'string' },
+        },
+      },
+      example: [
+        { stream: { kind: 'plan', id: 'cchc-2022' }, ...EVENT_SCHEMAS.PlanIssued.example, idempotencyKey: 'import-2022-plan' },
+        { stream: { kind: 'task', id: 'T-07' }, ...EVENT_SCHEMAS.TaskDefined.example, idempotencyKey: 'import-2022-T-07' },
+      ],
+    },
+  })
+  @ApiResponse({ status: 201, description: '{ results: [{ streamId, streamVersion, globalPosition, eventId, recordedAt }] } in input order' })
+  async batch(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Req() req: Request): Promise<{ results: Recorded[] }> {
+    const batchKey = idempotencyKeyOf(key, 'Idempotency-Key');
+    const items = Array.isArray(body) ? body : (body as { submissions?: unknown } | null)?.submissions;
+    if (!Array.isArray(items) || items.length === 0) {
+      throw invalid([{ field: 'body', reason: 'must be a non-empty array of submissions (or { submissions: [...] })' }]);
+    }
+    if (items.length > MAX_BATCH) {
+      throw new Problem(413, 'batch.too_large', `A batch holds at most ${MAX_BATCH} submissions; this one has ${items.length}`, [{ field: 'body', reason: `more than ${MAX_BATCH} submissions` }]);
+    }
+    const errors: FieldError[] = [];
+    const writes: Write[] = [];
+    items.forEach((item: unknown, i) => {
+      const at = `[${i}]`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        errors.push({ field: at, reason: 'must be an object { stream, type, occurredAt, data, idempotencyKey }' });
+        return;
+      }
+      const { stream, idempotencyKey, ...submission } = item as Record<string, unknown>;
+      const ref = (typeof stream === 'object' && stream !== null ? stream : {}) as { kind?: unknown; id?: unknown };
+      const kind = kindNamed(ref.kind);
+      if (!kind) {
+        errors.push({ field: `${at}.stream.kind`, reason: `must be one of: ${RECORD_KINDS.join(', ')}` });
+        return;
+      }
+      let itemKey: string | undefined;
+      try {
+        itemKey = idempotencyKeyOf(idempotencyKey, `${at}.idempotencyKey`);
+      } catch (problem) {
+        errors.push(...(problem as Problem).errors);
+      }
+      const validated = validateSubmission(kind, ref.id, submission, at);
+      if (validated.errors) errors.push(...validated.errors.map((e) => (e.field === `${at}.id` ? { ...e, field: `${at}.stream.id` } : e)));
+      else if (itemKey) writes.push({ ...validated.submission, idempotencyKey: itemKey });
+    });
+    if (errors.length > 0) throw invalid(errors, `${new Set(errors.map((e) => e.field.split('.')[0])).size} of ${items.length} submissions are invalid; nothing was recorded`);
+    const results = await this.commands.execute<RecordEvents, Recorded[]>(new RecordEvents(writes, { ...contextOf(req), correlationId: batchKey }, true));
+    return { results };
+  }
+}
+
+const contextOf = (req: Request): WriteContext => ({
+  actor: req.actor!,
+  correlationId: String((req as { id?: unknown }).id ?? ''),
+});
