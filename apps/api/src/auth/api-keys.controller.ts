@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN } from '../events/fields';
+import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_PATTERN, Optional } from '../events/fields';
 import { ApiKeys, ROLES, Role } from './api-keys';
 import { AuthGuard, Roles } from './auth.guard';
 
 class IssueKeyRequest {
   @ApiProperty({ enum: ROLES }) @IsIn([...ROLES]) role!: Role;
   @ApiProperty({ required: false, description: 'The unit the key acts for; required for department keys', example: 'phong-noi-vu' })
-  @IsOptional() @Matches(ID_PATTERN) unitId?: string;
-  @ApiProperty({ required: false, maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) label?: string;
+  @Optional() @Matches(ID_PATTERN) unitId?: string;
+  @ApiProperty({ required: false, maxLength: 200 }) @Optional() @IsString() @MaxLength(200) label?: string;
 }
 
 @ApiTags('admin')

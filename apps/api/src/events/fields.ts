@@ -2,8 +2,8 @@ import { applyDecorators, Type as Class } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength,
-  Min, MinLength, ValidateBy, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength,
+  Min, MinLength, ValidateBy, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { isCalendarDate } from '@reform-ledger/domain';
 
@@ -16,9 +16,15 @@ type Options = { optional?: boolean; description?: string };
 /** Record ids: unit, plan, task, document… ids, as in the URL. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 
+/**
+ * An optional field may be left out, but not sent as null: class-validator's IsOptional would let
+ * `"note": null` through and store a null the domain's types do not allow.
+ */
+export const Optional = () => ValidateIf((_object, value) => value !== undefined);
+
 const field = (schema: Record<string, unknown>, { optional, description }: Options, ...validators: PropertyDecorator[]) =>
   applyDecorators(
-    ...(optional ? [IsOptional()] : []),
+    ...(optional ? [Optional()] : []),
     ApiProperty({ ...schema, required: !optional, ...(description && { description }) }),
     ...validators,
   );
