@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication, Module, ValidationError, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { TerminusModule } from '@nestjs/terminus';
@@ -69,8 +70,10 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   })
   class AppModule {}
 
-  const app = await NestFactory.create(AppModule, { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('etag', false); // write responses carry their own ETag: the stream version
   app.use(requestId);
   // Batches may be large; a single event is small. Parser errors (bad JSON, too large) become problems.
   const small = json({ limit: '1mb' });
