@@ -41,7 +41,7 @@ const loadWorld = async (ledger: Ledger, refs: Ref[]): Promise<World> => {
   return { unit: get('unit'), document: get('document'), plan: get('plan') };
 };
 
-/** Departments write only the records their unit is responsible for; admins write anything. */
+/** Departments write only the records their unit is responsible for; admins write anything; other roles nothing. */
 const authorise = (decider: AnyDecider, command: Parameters<AnyDecider['writers']>[0], state: { status: string }, world: World, actor: Actor) => {
   if (actor.role === 'admin') return;
   if (actor.role !== 'department') {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse,
 import type { Request, Response } from 'express';
 import { eventTypesOf, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
-import { AuthGuard } from '../auth/auth.guard';
+import { AuthGuard, Roles } from '../auth/auth.guard';
 import { Problem } from '../problem';
 import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
 import { EVENT_SCHEMAS } from './event-schemas';
@@ -64,6 +64,7 @@ const examplesOf = (kind: RecordKind) =>
 @ApiBearerAuth()
 @Controller('api/v1')
 @UseGuards(AuthGuard)
+@Roles('department', 'admin')
 export class EventsController {
   constructor(private readonly commands: CommandBus) {}
 

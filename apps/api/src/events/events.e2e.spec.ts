@@ -135,6 +135,8 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
       expectProblem(res, 403, 'auth.not_your_record');
       expect(res.body.detail).toContain(UNITS.homeAffairs);
       expectProblem(await post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: 'demo-manager' }), 403, 'auth.role_forbidden');
+      // A reading role is refused before anything about the record is revealed.
+      expectProblem(await post('/api/v1/tasks/T-404/events', examples.taskCompleted(), { token: 'demo-inspector' }), 403, 'auth.role_forbidden');
     });
 
     it('404 for an unknown record when the event does not create one, and for an unknown collection', async () => {
