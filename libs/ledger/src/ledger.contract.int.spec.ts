@@ -8,6 +8,7 @@ import {
   Ledger,
   LedgerInputError,
   migrate,
+  MIGRATIONS,
   NewEvent,
   StoredEvent,
   VersionConflictError,
@@ -174,6 +175,35 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       // The request, not the decided events, identifies a retry.
       expect(await ledger.append('task:T-1', [ev('TaskCompleted', { other: 1 })], { idempotencyKey: 'k-1', request }))
         .toEqual({ ...first, duplicate: true });
+    });
+  });
+
+  describe('transaction time', () => {
+    it('stamps recorded_at in position order, even for concurrent writers', async () => {
+      await Promise.all(Array.from({ length: 16 }, (_, w) => (async () => {
+        for (let i = 0; i < 10; i++) await ledger.append(`task:W-${w}`, [ev()], {});
+      })()));
+      const events = (await ledger.readAll({ limit: 1000 }));
+      expect(events).toHaveLength(160);
+      for (let i = 1; i < events.length; i++) expect(events[i].recordedAt >= events[i - 1].recordedAt).toBe(true);
+    });
+
+    it('turns a knownAt into the position known then', async () => {
+      expect(await ledger.positionAt(new Date())).toBe(0);
+      await ledger.append('task:T-1', [ev(), ev()], {});
+      const between = (await db.pool.query('SELECT clock_timestamp() AS t')).rows[0].t as Date;
+      await ledger.append('task:T-2', [ev()], {});
+      expect(await ledger.positionAt(between)).toBe(2);
+      expect(await ledger.positionAt(new Date(Date.now() + 60_000))).toBe(3);
+      expect(await ledger.positionAt('2000-01-01')).toBe(0);
+    });
+
+    it('lists activity by the actor\'s unit and key', async () => {
+      await ledger.append('task:T-1', [ev()], { metadata: { actor: { keyId: 'k-a', unitId: 'phong-noi-vu', role: 'department' } } });
+      await ledger.append('task:T-2', [ev()], { metadata: { actor: { keyId: 'k-b', unitId: 'phong-tu-phap', role: 'department' } } });
+      expect((await ledger.activity({ unitId: 'phong-tu-phap' })).map((e) => e.streamId)).toEqual(['task:T-2']);
+      expect((await ledger.activity({ keyId: 'k-a', to: new Date(Date.now() + 60_000) })).map((e) => e.streamId)).toEqual(['task:T-1']);
+      expect(await ledger.activity({ from: new Date(Date.now() + 60_000) })).toEqual([]);
     });
   });
 
@@ -407,7 +437,7 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       const results = await Promise.all(Array.from({ length: 5 }, () => migrate(db.pool)));
       expect(results.flat()).toEqual([]);
       const { rows } = await db.pool.query('SELECT version FROM ledger_migrations');
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows.map((r: { version: number }) => r.version).sort()).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
     it('commits rows with the checkpoint, rolls back both on failure, and leases one holder at a time', async () => {

@@ -307,6 +307,38 @@ export class Ledger {
     }
   }
 
+  /**
+   * The ledger position as known at `knownAt` (transaction time): the last event recorded at or
+   * before it, 0 if none. Exact because recorded_at grows with the position (migration 2), so a
+   * knownAt cut is a position cut. A bare date means the end of that day.
+   */
+  async positionAt(knownAt: Date | string): Promise<number> {
+    const { rows } = await this.query<{ p: string }>(
+      `SELECT global_position AS p FROM ledger_events WHERE recorded_at <= $1
+        ORDER BY recorded_at DESC, global_position DESC LIMIT 1`,
+      [toTimestamp(knownAt, 'knownAt')],
+    );
+    return Number(rows[0]?.p ?? 0);
+  }
+
+  /**
+   * Who recorded what: events by the actor's unit or key and by recording time, in position order,
+   * page by page (`after`). For the audit trail; it reads the ledger itself, so it is never stale.
+   */
+  async activity(filter: { unitId?: string; keyId?: string; from?: Date | string; to?: Date | string; after?: number; limit?: number }): Promise<StoredEvent[]> {
+    const { rows } = await this.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events
+        WHERE global_position > $1 AND ($2::text IS NULL OR metadata->'actor'->>'unitId' = $2)
+          AND ($3::text IS NULL OR metadata->'actor'->>'keyId' = $3)
+          AND ($4::timestamptz IS NULL OR recorded_at >= $4) AND ($5::timestamptz IS NULL OR recorded_at <= $5)
+        ORDER BY global_position LIMIT $6`,
+      [filter.after ?? 0, filter.unitId ?? null, filter.keyId ?? null,
+        filter.from === undefined ? null : toTimestamp(filter.from, 'from', false), toTimestamp(filter.to, 'to'),
+        Math.min(Math.max(filter.limit ?? 1000, 1), 10000)],
+    );
+    return rows.map((r) => this.toEvent(r));
+  }
+
   /** The highest position a gap-free reader can see now (0 when the ledger is empty). */
   async headPosition(): Promise<number> {
     const { rows } = await this.query<{ p: string | null }>(

@@ -5,6 +5,118 @@ import type { Pool } from 'pg';
  * transaction-scoped advisory lock, so two processes starting at once apply them exactly once
  * (the second waits, then finds them recorded). Applied migrations are never edited: add a new one.
  */
+/**
+ * The append function. Version 1 stamped recorded_at with now(), the start of the transaction, so
+ * two concurrent appends could get positions in one order and times in the other. From version 2
+ * the time is read inside the position lock: recorded_at grows with global_position, and a
+ * transaction-time cut (knownAt) is a position cut. Version 1's text is kept byte for byte.
+ */
+const CLOCK_IN_LOCK = `  -- Transaction time, read in position order (migration 2).
+  v_now := clock_timestamp();
+`;
+const ledgerAppend = (create: string, clock: 'now' | 'in_lock') => `-- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
+-- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
+-- append with the same key committed first).
+${create} ledger_append(p_stream_id text, p_expected integer, p_idempotency_key text,
+                              p_fingerprint text, p_events jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  n integer := jsonb_array_length(p_events);
+  v_first bigint;
+  v_version integer;
+  v_head_hash bytea;
+  v_head_position bigint;
+  v_exists boolean;
+  v_now timestamptz${clock === 'now' ? ' := now()' : ''};
+  v_result jsonb;
+  e jsonb;
+  i integer;
+  a_position bigint[] := '{}';
+  a_prev_position bigint[] := '{}';
+  a_version integer[] := '{}';
+  a_prev_hash bytea[] := '{}';
+  a_hash bytea[] := '{}';
+BEGIN
+  -- A retry of an append that already committed returns the original result and writes nothing.
+  v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
+  IF v_result IS NOT NULL THEN RETURN v_result; END IF;
+
+  -- Fail fast, without queueing behind the stream's lock: versions only grow, so a stream already
+  -- past the expected version can never match it.
+  IF p_expected IS NOT NULL THEN
+    SELECT version INTO v_version FROM ledger_streams WHERE stream_id = p_stream_id;
+    IF FOUND AND v_version > p_expected THEN
+      RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
+    END IF;
+  END IF;
+
+  -- One append per stream at a time, until commit. An advisory lock (not a row lock) so that this
+  -- transaction still has no transaction id when it enters the gap-free section below.
+  PERFORM pg_advisory_xact_lock(72461839, hashtext(p_stream_id));
+
+  SELECT version, head_hash, head_position INTO v_version, v_head_hash, v_head_position
+    FROM ledger_streams WHERE stream_id = p_stream_id;
+  v_exists := FOUND;
+  IF NOT v_exists THEN
+    v_version := 0; v_head_hash := ''::bytea; v_head_position := NULL;
+  END IF;
+  IF p_expected IS NOT NULL AND p_expected <> v_version THEN
+    -- The winner of the race may have been our own earlier attempt with the same key.
+    RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
+  END IF;
+
+  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
+  -- advisory lock, take this transaction's id and then reserve its positions. So for any two
+  -- appends, the one with the smaller transaction id holds the smaller positions. This runs
+  -- before any write of this transaction (a write would assign the id outside the lock), and
+  -- under the stream lock, so a stream's versions and positions grow together.
+  PERFORM pg_advisory_lock(7246183901);
+  PERFORM pg_current_xact_id();
+${clock === 'now' ? '' : CLOCK_IN_LOCK}  v_first := nextval('ledger_position_seq');
+  IF n > 1 THEN PERFORM setval('ledger_position_seq', v_first + n - 1); END IF;
+  PERFORM pg_advisory_unlock(7246183901);
+
+  FOR i IN 0 .. n - 1 LOOP
+    e := p_events -> i;
+    v_version := v_version + 1;
+    a_position := a_position || (v_first + i);
+    a_prev_position := a_prev_position || v_head_position;
+    a_version := a_version || v_version;
+    a_prev_hash := a_prev_hash || v_head_hash;
+    v_head_hash := ledger_event_hash(v_head_hash, (e->>'eventId')::uuid, p_stream_id, v_version, v_first + i,
+      v_head_position, e->>'type', (e->>'schemaVersion')::integer, e->'data', e->'metadata',
+      (e->>'occurredAt')::timestamptz, v_now, p_idempotency_key);
+    a_hash := a_hash || v_head_hash;
+    v_head_position := v_first + i;
+  END LOOP;
+
+  INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
+    schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash)
+  SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, p_stream_id, a_version[k], a_prev_position[k],
+    ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
+    v_now, p_idempotency_key, a_prev_hash[k], a_hash[k]
+  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, k);
+
+  IF v_exists THEN
+    UPDATE ledger_streams SET version = v_version, head_position = v_head_position, head_hash = v_head_hash,
+      updated_at = v_now WHERE stream_id = p_stream_id;
+  ELSE
+    INSERT INTO ledger_streams (stream_id, version, head_position, head_hash, updated_at)
+      VALUES (p_stream_id, v_version, v_head_position, v_head_hash, v_now);
+  END IF;
+
+  v_result := jsonb_build_object('streamVersion', v_version, 'firstPosition', v_first,
+    'lastPosition', v_head_position, 'eventIds', (SELECT jsonb_agg(ev->'eventId') FROM jsonb_array_elements(p_events) ev),
+    'recordedAt', to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'));
+  IF p_idempotency_key IS NOT NULL THEN
+    INSERT INTO ledger_idempotency (stream_id, idempotency_key, fingerprint, result)
+      VALUES (p_stream_id, p_idempotency_key, p_fingerprint, v_result);
+  END IF;
+  RETURN v_result;
+END
+$$;
+`;
+
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   {
     version: 1,
@@ -98,107 +210,14 @@ BEGIN
 END
 $$;
 
--- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
--- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
--- append with the same key committed first).
-CREATE FUNCTION ledger_append(p_stream_id text, p_expected integer, p_idempotency_key text,
-                              p_fingerprint text, p_events jsonb)
-RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  n integer := jsonb_array_length(p_events);
-  v_first bigint;
-  v_version integer;
-  v_head_hash bytea;
-  v_head_position bigint;
-  v_exists boolean;
-  v_now timestamptz := now();
-  v_result jsonb;
-  e jsonb;
-  i integer;
-  a_position bigint[] := '{}';
-  a_prev_position bigint[] := '{}';
-  a_version integer[] := '{}';
-  a_prev_hash bytea[] := '{}';
-  a_hash bytea[] := '{}';
-BEGIN
-  -- A retry of an append that already committed returns the original result and writes nothing.
-  v_result := ledger_idempotent_result(p_stream_id, p_idempotency_key, p_fingerprint);
-  IF v_result IS NOT NULL THEN RETURN v_result; END IF;
-
-  -- Fail fast, without queueing behind the stream's lock: versions only grow, so a stream already
-  -- past the expected version can never match it.
-  IF p_expected IS NOT NULL THEN
-    SELECT version INTO v_version FROM ledger_streams WHERE stream_id = p_stream_id;
-    IF FOUND AND v_version > p_expected THEN
-      RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
-    END IF;
-  END IF;
-
-  -- One append per stream at a time, until commit. An advisory lock (not a row lock) so that this
-  -- transaction still has no transaction id when it enters the gap-free section below.
-  PERFORM pg_advisory_xact_lock(72461839, hashtext(p_stream_id));
-
-  SELECT version, head_hash, head_position INTO v_version, v_head_hash, v_head_position
-    FROM ledger_streams WHERE stream_id = p_stream_id;
-  v_exists := FOUND;
-  IF NOT v_exists THEN
-    v_version := 0; v_head_hash := ''::bytea; v_head_position := NULL;
-  END IF;
-  IF p_expected IS NOT NULL AND p_expected <> v_version THEN
-    -- The winner of the race may have been our own earlier attempt with the same key.
-    RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
-  END IF;
-
-  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
-  -- advisory lock, take this transaction's id and then reserve its positions. So for any two
-  -- appends, the one with the smaller transaction id holds the smaller positions. This runs
-  -- before any write of this transaction (a write would assign the id outside the lock), and
-  -- under the stream lock, so a stream's versions and positions grow together.
-  PERFORM pg_advisory_lock(7246183901);
-  PERFORM pg_current_xact_id();
-  v_first := nextval('ledger_position_seq');
-  IF n > 1 THEN PERFORM setval('ledger_position_seq', v_first + n - 1); END IF;
-  PERFORM pg_advisory_unlock(7246183901);
-
-  FOR i IN 0 .. n - 1 LOOP
-    e := p_events -> i;
-    v_version := v_version + 1;
-    a_position := a_position || (v_first + i);
-    a_prev_position := a_prev_position || v_head_position;
-    a_version := a_version || v_version;
-    a_prev_hash := a_prev_hash || v_head_hash;
-    v_head_hash := ledger_event_hash(v_head_hash, (e->>'eventId')::uuid, p_stream_id, v_version, v_first + i,
-      v_head_position, e->>'type', (e->>'schemaVersion')::integer, e->'data', e->'metadata',
-      (e->>'occurredAt')::timestamptz, v_now, p_idempotency_key);
-    a_hash := a_hash || v_head_hash;
-    v_head_position := v_first + i;
-  END LOOP;
-
-  INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
-    schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash)
-  SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, p_stream_id, a_version[k], a_prev_position[k],
-    ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
-    v_now, p_idempotency_key, a_prev_hash[k], a_hash[k]
-  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, k);
-
-  IF v_exists THEN
-    UPDATE ledger_streams SET version = v_version, head_position = v_head_position, head_hash = v_head_hash,
-      updated_at = v_now WHERE stream_id = p_stream_id;
-  ELSE
-    INSERT INTO ledger_streams (stream_id, version, head_position, head_hash, updated_at)
-      VALUES (p_stream_id, v_version, v_head_position, v_head_hash, v_now);
-  END IF;
-
-  v_result := jsonb_build_object('streamVersion', v_version, 'firstPosition', v_first,
-    'lastPosition', v_head_position, 'eventIds', (SELECT jsonb_agg(ev->'eventId') FROM jsonb_array_elements(p_events) ev),
-    'recordedAt', to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'));
-  IF p_idempotency_key IS NOT NULL THEN
-    INSERT INTO ledger_idempotency (stream_id, idempotency_key, fingerprint, result)
-      VALUES (p_stream_id, p_idempotency_key, p_fingerprint, v_result);
-  END IF;
-  RETURN v_result;
-END
-$$;
+${ledgerAppend('CREATE FUNCTION', 'now')}`,
+  },
+  {
+    version: 2,
+    name: 'recorded_at in position order; index for transaction-time cuts',
+    sql: /* sql */ `
+${ledgerAppend('CREATE OR REPLACE FUNCTION', 'in_lock')}
+CREATE INDEX ledger_events_recorded_at ON ledger_events (recorded_at, global_position);
 `,
   },
 ];
