@@ -19,7 +19,7 @@ export type LegalDocumentExpired = DomainEvent<'LegalDocumentExpired', { scope: 
 export type LegalDocumentEvent =
   | DraftRegistered | DraftAppraised | LegalDocumentIssued | SelfCheckRecorded | ReviewRecorded | LegalDocumentExpired;
 
-type Drafted = { title: string; draftingUnitId: string; appraisals: number };
+type Drafted = { title: string; draftingUnitId: string; draftedOn: IsoDate; appraisedOn: IsoDate[] };
 export type LegalDocument =
   | { status: 'absent' }
   | ({ status: 'draft' } & Drafted)
@@ -76,14 +76,14 @@ export const legalDocument: Decider<LegalDocumentEvent, LegalDocument> = {
   },
   evolve: (state, event) => {
     if (event.type === 'DraftRegistered') {
-      return { status: 'draft', title: event.data.title, draftingUnitId: event.data.draftingUnitId, appraisals: 0 };
+      return { status: 'draft', title: event.data.title, draftingUnitId: event.data.draftingUnitId, draftedOn: dayOf(event.occurredAt), appraisedOn: [] };
     }
     if (state.status === 'absent' || state.status === 'expired') return state;
     switch (event.type) {
       case 'DraftAppraised':
-        return { ...state, appraisals: state.appraisals + 1 };
+        return { ...state, appraisedOn: [...state.appraisedOn, dayOf(event.occurredAt)] };
       case 'LegalDocumentIssued':
-        return { status: 'issued', title: state.title, draftingUnitId: state.draftingUnitId, appraisals: state.appraisals,
+        return { status: 'issued', title: state.title, draftingUnitId: state.draftingUnitId, draftedOn: state.draftedOn, appraisedOn: state.appraisedOn,
           documentId: event.data.documentId, issuedOn: dayOf(event.occurredAt), partlyExpired: false };
       case 'SelfCheckRecorded':
       case 'ReviewRecorded':
@@ -91,7 +91,7 @@ export const legalDocument: Decider<LegalDocumentEvent, LegalDocument> = {
       case 'LegalDocumentExpired':
         if (state.status !== 'issued') return state;
         if (event.data.scope === 'partial') return { ...state, partlyExpired: true };
-        return { status: 'expired', title: state.title, draftingUnitId: state.draftingUnitId, appraisals: state.appraisals,
+        return { status: 'expired', title: state.title, draftingUnitId: state.draftingUnitId, draftedOn: state.draftedOn, appraisedOn: state.appraisedOn,
           documentId: state.documentId, issuedOn: state.issuedOn, expiredOn: dayOf(event.occurredAt) };
       default:
         return assertNever(event);

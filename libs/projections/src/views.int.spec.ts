@@ -1,0 +1,140 @@
+import { examples, DomainEvent } from '@reform-ledger/domain';
+import { Database, Ledger, StoredEvent } from '@reform-ledger/ledger';
+import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
+import { Projector } from './projector';
+import { ViewQueries } from './queries';
+import { TemporalStore } from './temporal-store';
+import { planProgressView, VIEWS } from './views';
+
+const { UNITS } = examples;
+
+describe.each(testEngines())('views at any cut on $name PostgreSQL', (engine) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let ledger: Ledger;
+  let store: TemporalStore;
+  let projector: Projector;
+  let views: ViewQueries;
+
+  const record = (streamId: string, ...events: DomainEvent[]) =>
+    ledger.append(streamId, events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })));
+  const now = async () => ((await db.pool.query('SELECT clock_timestamp() AS t')).rows[0].t as Date).toISOString();
+
+  beforeAll(async () => {
+    testDb = await engine.setup();
+    db = await testDb.open(10);
+    ledger = new Ledger(db.pool);
+    store = await TemporalStore.open(testDb.url);
+    projector = new Projector(ledger, store, VIEWS, { batchSize: 7 }); // small batches: many apply calls
+    views = new ViewQueries(store, ledger);
+  }, 60_000);
+
+  afterAll(async () => {
+    await projector?.stop();
+    await store?.close();
+    await db?.close();
+    await testDb?.teardown();
+  }, 60_000);
+
+  it('counts a completion backdated to 20/11 in asOf=30/11, but not as known before it was recorded', async () => {
+    await record('plan:P1', examples.planIssued());
+    for (const id of ['T1', 'T2', 'T3']) await record(`task:${id}`, examples.taskDefined({ planId: 'P1' }));
+    await record('task:T1', examples.taskCompleted({ occurredAt: '2022-06-12' }));
+    await projector.catchUp();
+    const before = await now();
+    await record('task:T2', examples.taskCompleted({ occurredAt: '2022-11-20' })); // recorded "on 5 Dec"
+    await projector.catchUp();
+
+    expect(await views.progress('P1', { asOf: '2022-11-30' })).toMatchObject({ total: 3, completed: 2, completionRate: 0.6667, inProgress: 1, overdue: 0 });
+    expect(await views.progress('P1', { asOf: '2022-11-30', knownAt: before })).toMatchObject({ total: 3, completed: 1 });
+    expect(await views.progress('P1', { asOf: '2022-06-30' })).toMatchObject({ completed: 1, completedOnTime: 1 });
+    expect(await views.progress('P1', { asOf: '2022-12-31' })).toMatchObject({ completed: 2, overdue: 1, inProgress: 0 });
+    expect(await views.progress('P1', { asOf: '2022-01-09' })).toBeNull(); // the plan was issued on 10/01
+    const positioned = await views.progress('P1', { position: 4 });
+    expect(positioned).toMatchObject({ total: 3, completed: 0, cut: { asOf: null, knownAt: null, position: 4 } });
+  });
+
+  it('shows a task under its old lead unit before a reassignment of 01/07', async () => {
+    await record('plan:P2', examples.planIssued());
+    await record('task:R1', examples.taskDefined({ planId: 'P2', leadUnitId: UNITS.homeAffairs }));
+    await record('task:R1', examples.taskReassigned({ occurredAt: '2022-07-01', leadUnitId: UNITS.justice }));
+    await projector.catchUp();
+    const lead = async (asOf: string) => (await views.tasks('P2', { asOf }))!.tasks[0].leadUnitId;
+    expect(await lead('2022-06-30')).toBe(UNITS.homeAffairs);
+    expect(await lead('2022-07-01')).toBe(UNITS.justice);
+    expect((await views.progress('P2', { asOf: '2022-06-30' }))!.byUnit).toEqual([{ unitId: UNITS.homeAffairs, total: 1, completed: 0 }]);
+  });
+
+  it('answers every cut exactly as folding the ledger would, backdated events included', async () => {
+    // A history where many events arrive out of valid-time order.
+    await record('plan:P3', examples.planIssued());
+    const days = ['2022-02-01', '2022-03-15', '2022-05-01', '2022-06-30', '2022-08-20', '2022-10-10', '2022-11-30'];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    for (let t = 0; t < 12; t++) await record(`task:X${t}`, examples.taskDefined({ planId: 'P3', occurredAt: days[random(3)] }));
+    for (let i = 0; i < 120; i++) {
+      const t = random(12);
+      const day = days[random(days.length)];
+      const kind = random(4);
+      const event = kind === 0 ? examples.taskCompleted({ occurredAt: day }) : kind === 1 ? examples.taskReopened({ occurredAt: day })
+        : kind === 2 ? examples.taskReassigned({ occurredAt: day, leadUnitId: [UNITS.justice, UNITS.culture, UNITS.homeAffairs][random(3)] })
+          : examples.taskDueChanged({ occurredAt: day, dueOn: days[random(days.length)] });
+      await record(`task:X${t}`, event);
+    }
+    await projector.catchUp();
+    const head = await ledger.headPosition();
+    const all = await ledger.readAll({ limit: 10000 });
+    const oracle = (taskId: string, validUntil: string, position: number) =>
+      all.filter((e: StoredEvent) => e.streamId === `task:${taskId}` && e.globalPosition <= position && e.occurredAt <= validUntil)
+        .reduce<unknown>((s, e) => planProgressView.evolve('task', s, e), null);
+    for (const asOf of [...days, '2022-01-01', '2023-01-01']) {
+      for (const position of [head - 100, head - 50, head - 10, head]) {
+        const answer = (await views.tasks('P3', { asOf, position })) ?? { tasks: [] };
+        if (asOf < '2022-01-10') expect(answer.tasks).toEqual([]);
+        for (let t = 0; t < 12; t++) {
+          const expected = oracle(`X${t}`, `${asOf}T23:59:59.999999Z`, position) as { status: string; leadUnitId: string; dueOn: string } | null;
+          const got = answer.tasks.find((x) => x.taskId === `X${t}`);
+          if (!expected || expected.status === 'absent') expect(got).toBeUndefined();
+          else expect({ t, asOf, position, status: got?.status, lead: got?.leadUnitId, due: got?.dueOn })
+            .toEqual({ t, asOf, position, status: expected.status, lead: expected.leadUnitId, due: expected.dueOn });
+        }
+      }
+    }
+  });
+
+  it('keeps the live views and a rebuild identical, byte for byte, after 50,000 events from concurrent writers', async () => {
+    await projector.stop(); // hand the leases over to the live projector
+    const live = new Projector(ledger, store, VIEWS, { pollMs: 20 });
+    live.start();
+    const writers = 8;
+    const perWriter = 50; // appends of 125 events each
+    await record('plan:BIG', examples.planIssued());
+    await Promise.all(Array.from({ length: writers }, (_, w) => (async () => {
+      for (let i = 0; i < perWriter; i++) {
+        const taskId = `W${w}-${i}`;
+        // Mostly in valid-time order, as reports arrive; every 40th event is backdated.
+        const day = (k: number) => {
+          const d = new Date(Date.UTC(2022, 0, 10) + (k % 40 === 39 ? k - 30 : k) * 2 * 86_400_000);
+          return d.toISOString().slice(0, 10);
+        };
+        const events: DomainEvent[] = [examples.taskDefined({ planId: 'BIG', occurredAt: '2022-01-10', leadUnitId: [UNITS.homeAffairs, UNITS.justice][w % 2] })];
+        for (let k = 0; k < 124; k++) {
+          events.push(k % 3 === 0 ? examples.taskCompleted({ occurredAt: day(k) }) : k % 3 === 1 ? examples.taskReopened({ occurredAt: day(k) })
+            : examples.taskProgressReported({ occurredAt: day(k), progress: { numerator: k % 5, denominator: 5 } }));
+        }
+        await record(`task:${taskId}`, ...events);
+      }
+    })()));
+    await live.stop();
+    await live.catchUp();
+    await live.stop();
+    expect(await ledger.headPosition()).toBeGreaterThanOrEqual(50_000);
+    const active = await store.active(planProgressView);
+    const liveDump = await store.dump(active);
+    const rebuilt = await new Projector(ledger, store).rebuild(planProgressView);
+    expect(rebuilt.generation).toBeGreaterThan(active.generation);
+    expect(await store.dump(rebuilt)).toBe(liveDump);
+    expect((await store.active(planProgressView)).generation).toBe(rebuilt.generation);
+    expect((await views.progress('BIG', {}))!.total).toBe(writers * perWriter);
+  }, 300_000);
+});
