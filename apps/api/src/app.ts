@@ -18,6 +18,8 @@ import { EventsController, RecordEventsHandler } from './events/events.controlle
 import { EVENT_SCHEMAS } from './events/event-schemas';
 import { FieldError } from './events/validate';
 import { HealthController } from './health.controller';
+import { ProjectionsModule } from './views/projections.module';
+import { ViewsController } from './views/views.controller';
 import { Problem, ProblemFilter, sendProblem, toProblem } from './problem';
 
 export type AppOptions = {
@@ -25,6 +27,8 @@ export type AppOptions = {
   demo: boolean;
   /** pino level; tests use 'silent' or 'warn'. */
   logLevel?: string;
+  /** Run the projector in this process (default); false when it runs as its own process. */
+  projector?: boolean;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -48,6 +52,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   @Module({
     imports: [
       DatabaseModule.forDatabase(db),
+      ProjectionsModule.register(options.projector ?? true),
       CqrsModule.forRoot(),
       TerminusModule,
       LoggerModule.forRoot({
@@ -59,7 +64,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
         },
       }),
     ],
-    controllers: [HealthController, EventsController, ApiKeysController],
+    controllers: [HealthController, EventsController, ApiKeysController, ViewsController],
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
       ApiKeys,

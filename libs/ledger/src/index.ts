@@ -4,3 +4,4 @@ export * from './consumer';
 export * from './database';
 export { migrate, MIGRATIONS } from './schema';
 export { uuidv7, isUuid } from './uuid';
+export * from './bundle';

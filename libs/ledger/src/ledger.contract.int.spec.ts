@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
+  buildBundle,
   Consumer,
   Database,
   IdempotencyKeyReusedError,
@@ -12,6 +13,7 @@ import {
   NewEvent,
   StoredEvent,
   VersionConflictError,
+  verifyBundle,
 } from './index';
 import { testEngines, TestDatabase } from './testing/engines';
 
@@ -175,6 +177,42 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       // The request, not the decided events, identifies a retry.
       expect(await ledger.append('task:T-1', [ev('TaskCompleted', { other: 1 })], { idempotencyKey: 'k-1', request }))
         .toEqual({ ...first, duplicate: true });
+    });
+  });
+
+  describe('export bundles', () => {
+    const exportAll = async (after = 0) => {
+      const events = [];
+      for await (const batch of ledger.exportRange({ after, batchSize: 3 })) events.push(...batch);
+      return events;
+    };
+
+    it('exports events that an offline check recomputes hash by hash, and names the first tampered event', async () => {
+      await ledger.append('unit:xa-dak-n-drung', [ev('UnitRegistered', { name: 'UBND xã Đắk N’Drung', aliases: ['Đăk N’Drung'], n: 1.5, nested: { b: [1, 'x\n"y"'], a: null } })],
+        { idempotencyKey: 'k1', metadata: { actor: { keyId: 'demo-admin', role: 'admin' }, correlationId: 'c' } });
+      for (let i = 0; i < 5; i++) await ledger.append(`task:T-${i % 2}`, [ev('TaskCompleted', { i }), ev('TaskReopened', { i })], {});
+      const events = await exportAll();
+      expect(events).toHaveLength(11);
+      const range = { afterPosition: 0, toPosition: 11 };
+      const bundle = buildBundle(events, range, { ok: true, checked: 11 }, new Date().toISOString());
+      expect(verifyBundle(bundle)).toMatchObject({ ok: true, checked: 11 });
+
+      const tampered = events.map((e) => (e.globalPosition === 6 ? { ...e, data: e.data.replace('"i": 2', '"i": 9') } : e));
+      expect(verifyBundle(buildBundle(tampered, range, { ok: true, checked: 11 }, ''))).toMatchObject({ ok: false, firstBadPosition: 6, reason: expect.stringContaining('altered') });
+      // An event removed from the middle of a stream, even with the manifest regenerated to match.
+      const dropped = events.filter((e) => e.globalPosition !== 6);
+      expect(verifyBundle(buildBundle(dropped, range, { ok: true, checked: 11 }, ''))).toMatchObject({ ok: false, firstBadPosition: 7, reason: expect.stringContaining('missing') });
+      const text = bundle.toString('latin1').replace('"i": 3', '"i": 8');
+      expect(verifyBundle(Buffer.from(text, 'latin1'))).toMatchObject({ ok: false });
+    });
+
+    it('anchors a partial export to the hashes before it', async () => {
+      for (let i = 0; i < 4; i++) await ledger.append('task:T-1', [ev('TaskCompleted', { i })], {});
+      const tail = await exportAll(2);
+      expect(tail.map((e) => e.globalPosition)).toEqual([3, 4]);
+      const verdict = verifyBundle(buildBundle(tail, { afterPosition: 2, toPosition: 4 }, { ok: true, checked: 4 }, ''));
+      expect(verdict).toMatchObject({ ok: true, checked: 2 });
+      expect(verdict.manifest!.anchors).toEqual([{ streamId: 'task:T-1', prevPosition: 2, prevHash: tail[0].prevHash }]);
     });
   });
 

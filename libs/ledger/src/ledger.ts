@@ -67,6 +67,18 @@ export type StoredEvent = {
   hash: string;
 };
 
+/** An event exactly as stored: `data` and `metadata` are PostgreSQL's jsonb text, which the hash covers. */
+export type ExportedEvent = {
+  globalPosition: number; eventId: string; streamId: string; streamVersion: number; prevPosition: number | null;
+  type: string; schemaVersion: number; data: string; metadata: string; occurredAt: string; recordedAt: string;
+  idempotencyKey: string | null; prevHash: string; hash: string;
+};
+type ExportedRow = {
+  global_position: string; event_id: string; stream_id: string; stream_version: number; prev_position: string | null;
+  type: string; schema_version: number; data: string; metadata: string; occurred_at: string; recorded_at: string;
+  idempotency_key: string | null; prev_hash: string; hash: string;
+};
+
 /** Transforms the data of (type, fromVersion) into the data of version fromVersion + 1. Applied on read. */
 export type Upcaster = { type: string; fromVersion: number; upcast: (data: any) => unknown };
 
@@ -337,6 +349,34 @@ export class Ledger {
         Math.min(Math.max(filter.limit ?? 1000, 1), 10000)],
     );
     return rows.map((r) => this.toEvent(r));
+  }
+
+  /**
+   * Events exactly as stored — data and metadata as PostgreSQL's jsonb text, no upcasting — in
+   * position order, batch by batch: what an export bundle needs to let anyone recompute each hash.
+   */
+  async *exportRange(range: { after?: number; to?: number; batchSize?: number } = {}): AsyncGenerator<ExportedEvent[]> {
+    let after = range.after ?? 0;
+    for (;;) {
+      const { rows } = await this.query<ExportedRow>(
+        `SELECT global_position, event_id, stream_id, stream_version, prev_position, type, schema_version, data::text AS data,
+                metadata::text AS metadata, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
+                to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, idempotency_key,
+                encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash
+           FROM ledger_events WHERE global_position > $1 AND global_position <= $2
+            AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY global_position LIMIT $3`,
+        [after, range.to ?? Number.MAX_SAFE_INTEGER, range.batchSize ?? 5000],
+      );
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({
+        globalPosition: Number(r.global_position), eventId: r.event_id, streamId: r.stream_id, streamVersion: r.stream_version,
+        prevPosition: r.prev_position === null ? null : Number(r.prev_position), type: r.type, schemaVersion: r.schema_version,
+        data: r.data, metadata: r.metadata, occurredAt: r.occurred_at, recordedAt: r.recorded_at, idempotencyKey: r.idempotency_key,
+        prevHash: r.prev_hash, hash: r.hash,
+      }));
+      after = Number(rows[rows.length - 1].global_position);
+    }
   }
 
   /** The highest position a gap-free reader can see now (0 when the ledger is empty). */

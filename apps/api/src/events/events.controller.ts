@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse,
 import type { Request, Response } from 'express';
 import { eventTypesOf, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
+import { Projector } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
 import { Problem } from '../problem';
 import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
@@ -35,10 +36,15 @@ export class RecordEvents {
 
 @CommandHandler(RecordEvents)
 export class RecordEventsHandler implements ICommandHandler<RecordEvents, Recorded[]> {
-  constructor(private readonly ledger: Ledger) {}
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly projector: Projector,
+  ) {}
 
   async execute({ writes, context, atomic }: RecordEvents): Promise<Recorded[]> {
-    return atomic ? recordBatch(this.ledger, writes, context) : [await recordOne(this.ledger, writes[0], context)];
+    const recorded = atomic ? await recordBatch(this.ledger, writes, context) : [await recordOne(this.ledger, writes[0], context)];
+    this.projector.nudge(); // the views pick it up now rather than at the next poll
+    return recorded;
   }
 }
 
