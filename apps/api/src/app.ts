@@ -20,6 +20,8 @@ import { FieldError } from './events/validate';
 import { HealthController } from './health.controller';
 import { ProjectionsModule } from './views/projections.module';
 import { ViewsController } from './views/views.controller';
+import { AdminViewsController } from './views/admin-views.controller';
+import { AuditController } from './audit/audit.controller';
 import { Problem, ProblemFilter, sendProblem, toProblem } from './problem';
 
 export type AppOptions = {
@@ -64,7 +66,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
         },
       }),
     ],
-    controllers: [HealthController, EventsController, ApiKeysController, ViewsController],
+    controllers: [HealthController, EventsController, ApiKeysController, ViewsController, AuditController, AdminViewsController],
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
       ApiKeys,

@@ -103,7 +103,7 @@ describe.each(testEngines())('hostile requests on $name PostgreSQL', (engine) =>
 
   it(`refuses ${RUNS} generated malformed or hostile requests with a 4xx problem, storing nothing`, async () => {
     const count = async () => Number((await db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
-    const before = { head: await ledger.headPosition(), count: await count() };
+    const before = { head: await db.pool.query('SELECT max(global_position) AS p FROM ledger_events').then((r) => r.rows[0].p), count: await count() };
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(mutation, async (m) => {
@@ -120,7 +120,7 @@ describe.each(testEngines())('hostile requests on $name PostgreSQL', (engine) =>
       }),
       { numRuns: RUNS, seed: 20221130 },
     );
-    expect({ head: await ledger.headPosition(), count: await count() }).toEqual(before);
+    expect({ head: await db.pool.query('SELECT max(global_position) AS p FROM ledger_events').then((r) => r.rows[0].p), count: await count() }).toEqual(before);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(seen.size).toBeGreaterThanOrEqual(14);
   }, 300_000);
