@@ -29,8 +29,6 @@ export class Projector {
     private readonly options: { batchSize?: number; pollMs?: number; onError?: (error: unknown) => void } = {},
   ) {}
 
-  private readonly refold = (streamId: string, toVersion: number) => this.ledger.readStream(streamId, { toVersion });
-
   private async leaseRunner(): Promise<QueryRunner> {
     if (!this.lease) {
       this.lease = this.store.dataSource.createQueryRunner();
@@ -82,7 +80,7 @@ export class Projector {
     const limit = this.options.batchSize ?? 2000;
     const events: StoredEvent[] = await this.ledger.readAll({ after: generation.checkpoint, limit, types: [...view.types] });
     const upTo = events.length < limit ? head : undefined;
-    await this.store.apply(view, generation, events, this.refold, { upTo });
+    await this.store.apply(view, generation, events, { upTo });
     return events.length;
   }
 
@@ -156,19 +154,31 @@ export class Projector {
     if (!(await this.acquire(view.name, generation.generation, slot))) throw new Error(`Could not lease ${view.name} generation ${generation.generation}`);
     try {
       let applied = 0;
-      for (;;) {
+      // Read the next batch while the current one is written: the feed read and the insert overlap.
+      const fetch = async (after: number) => {
         const head = await this.ledger.headPosition();
-        const events = await this.ledger.readAll({ after: generation.checkpoint, limit: batchSize, types: [...view.types] });
-        await this.store.apply(view, generation, events, this.refold, { upTo: events.length < batchSize ? head : undefined });
+        return { head, events: await this.ledger.readAll({ after, limit: batchSize, types: [...view.types] }) };
+      };
+      // And compute batch n+1 while batch n is inserted: Node and PostgreSQL work at the same time.
+      let next = fetch(generation.checkpoint);
+      let writing: Promise<unknown> = Promise.resolve();
+      for (;;) {
+        const { head, events } = await next;
+        const full = events.length === batchSize;
+        if (full) next = fetch(events[events.length - 1].globalPosition);
+        const prepared = await this.store.prepare(view, generation, events, { upTo: full ? undefined : head, beforeRead: () => writing });
+        await writing;
+        if (prepared) writing = this.store.commit(generation, prepared);
         applied += events.length;
-        onProgress?.({ view: view.name, position: generation.checkpoint, head, events: applied });
-        if (events.length < batchSize) break;
+        onProgress?.({ view: view.name, position: prepared?.last ?? generation.checkpoint, head, events: applied });
+        if (!full) break;
       }
+      await writing;
       await this.store.swap(view, generation, async (manager) => {
         for (;;) {
           const head = await this.ledger.headPosition();
           const events = await this.ledger.readAll({ after: generation.checkpoint, limit: batchSize, types: [...view.types] });
-          await this.store.apply(view, generation, events, this.refold, { upTo: events.length < batchSize ? head : undefined, manager });
+          await this.store.apply(view, generation, events, { upTo: events.length < batchSize ? head : undefined, manager });
           if (events.length < batchSize) return;
         }
       });

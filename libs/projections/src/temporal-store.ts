@@ -41,20 +41,31 @@ const tablesOf = (view: string, generation: number) => {
   return { rows: `${prefix}_rows`, entities: `${prefix}_entities` };
 };
 
-type CacheEntry = { maxValid: string; state: unknown };
+/** An entity's valid-time step function as currently known: its last breakpoints, oldest first. */
+type Step = [validFrom: string, state: unknown];
+type CacheEntry = { steps: Step[]; truncated: boolean };
+type Row = [kind: string, entity: string, validFrom: string, position: number, state: unknown];
+export type Prepared = { cacheKey: string; last: number; rows: Row[]; entities: [string, string, string, number][] };
 
 /** The read side's store of temporal view rows, over a TypeORM DataSource. */
 export class TemporalStore {
   /** Per generation: the latest state of recently touched entities, so an in-order event needs no read. */
   private readonly caches = new Map<string, Map<string, CacheEntry>>();
 
+  private readonly cacheLimit: number;
+  private readonly stepsKept: number;
+
+  /** `cacheLimit` entities and `stepsKept` breakpoints each are kept in memory (bounded RSS); older ones are read back when needed. */
   constructor(
     readonly dataSource: DataSource,
-    private readonly cacheLimit = 200_000,
-  ) {}
+    options: { cacheLimit?: number; stepsKept?: number } = {},
+  ) {
+    this.cacheLimit = options.cacheLimit ?? 50_000;
+    this.stepsKept = options.stepsKept ?? 8;
+  }
 
-  static async open(url: string, poolSize = 5): Promise<TemporalStore> {
-    const dataSource = new DataSource({ type: 'postgres', url, entities: [GenerationSchema], extra: { max: poolSize } });
+  static async open(url: string, options: { poolSize?: number; cacheLimit?: number; stepsKept?: number } = {}): Promise<TemporalStore> {
+    const dataSource = new DataSource({ type: 'postgres', url, entities: [GenerationSchema], extra: { max: options.poolSize ?? 5 } });
     await dataSource.initialize();
     await dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('rm_generations schema'))`);
@@ -63,7 +74,7 @@ export class TemporalStore {
         checkpoint bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (view, generation))`);
       await m.query(`CREATE UNIQUE INDEX IF NOT EXISTS rm_generations_one_active ON rm_generations (view) WHERE status = 'active'`);
     });
-    return new TemporalStore(dataSource);
+    return new TemporalStore(dataSource, options);
   }
 
   close(): Promise<void> {
@@ -138,92 +149,147 @@ export class TemporalStore {
   /**
    * Applies a batch of feed events (in position order, all after the checkpoint) to a generation:
    * rows, entities and the new checkpoint in one transaction. Refuses to apply over a checkpoint
-   * that moved (another writer), so a batch is applied once. `refold` reads an entity's stream for
-   * a backdated event.
+   * that moved (another writer), so a batch is applied once. `upTo` moves the checkpoint past
+   * events of other types.
+   *
+   * Why no replay is needed for a backdated event e: the projector meets an entity's events in
+   * stream order, so e is the last of them. The entity's state at any valid time b >= e.occurredAt
+   * becomes evolve(old state at b, e); before it, nothing changes. So e adds one row per existing
+   * breakpoint at or after its valid time, plus one at its own.
    */
-  async apply(
-    view: View,
-    generation: Generation,
-    events: StoredEvent[],
-    refold: (streamId: string, toVersion: number) => Promise<StoredEvent[]>,
-    options: { upTo?: number; manager?: EntityManager } = {},
-  ): Promise<number> {
+  async apply(view: View, generation: Generation, events: StoredEvent[], options: { upTo?: number; manager?: EntityManager } = {}): Promise<number> {
+    const prepared = await this.prepare(view, generation, events, options);
+    return prepared ? this.commit(generation, prepared, options.manager) : generation.checkpoint;
+  }
+
+  /**
+   * The first half of apply: the rows a batch adds, computed in memory (the cache is updated).
+   * `beforeRead` is awaited before any read of the rows table — a rebuild passes its write in flight,
+   * so that it computes batch n+1 while batch n is being inserted.
+   */
+  async prepare(view: View, generation: Generation, events: StoredEvent[],
+    options: { upTo?: number; manager?: EntityManager; beforeRead?: () => Promise<unknown> } = {}): Promise<Prepared | null> {
     const { manager } = options;
-    const last = Math.max(events.length ? events[events.length - 1].globalPosition : 0, options.upTo ?? 0);
-    if (last <= generation.checkpoint) return generation.checkpoint;
+    const last = Math.max(events.length ? events[events.length - 1].globalPosition : 0, options.upTo ?? 0, generation.checkpoint);
+    if (last <= generation.checkpoint && events.length === 0) return null;
     const cacheKey = `${generation.view}#${generation.generation}`;
     const cache = this.caches.get(cacheKey) ?? new Map<string, CacheEntry>();
     this.caches.set(cacheKey, cache);
-    const { rows: rowsTable, entities: entitiesTable } = tablesOf(generation.view, generation.generation);
+    const tables = tablesOf(generation.view, generation.generation);
+    const run = manager ?? this.dataSource.manager;
     const routed = events.map((e) => ({ event: e, targets: view.types.includes(e.type) ? view.route(e) : [] }));
 
     const missing = new Map<string, { kind: string; entity: string }>();
     for (const { targets } of routed) for (const t of targets) if (!cache.has(`${t.kind}|${t.entity}`)) missing.set(`${t.kind}|${t.entity}`, t);
-    const run = manager ?? this.dataSource.manager;
     if (missing.size > 0) {
-      // The row with the latest valid time (and, there, the latest position) is the state as known now.
-      const found: { kind: string; entity: string; max_valid: string; state: unknown }[] = await run.query(
-        `SELECT k.kind, k.entity, to_char(r.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS max_valid, r.state
-           FROM unnest($1::text[], $2::text[]) AS k(kind, entity)
-           CROSS JOIN LATERAL (SELECT valid_from, state FROM ${rowsTable} x WHERE x.kind = k.kind AND x.entity = k.entity
-                                ORDER BY x.valid_from DESC, x.pos_from DESC LIMIT 1) r`,
-        [[...missing.values()].map((t) => t.kind), [...missing.values()].map((t) => t.entity)],
-      );
-      for (const f of found) cache.set(`${f.kind}|${f.entity}`, { maxValid: f.max_valid, state: f.state });
+      await options.beforeRead?.();
+      for (const [key, steps] of await this.loadSteps(run, tables.rows, [...missing.values()], this.stepsKept + 1)) {
+        cache.set(key, { steps: steps.slice(-this.stepsKept), truncated: steps.length > this.stepsKept });
+      }
     }
 
-    const rows = new Map<string, [string, string, string, number, unknown]>();
+    const rows: Row[] = [];
     const entities: [string, string, string, number][] = [];
-    const addRow = (kind: string, entity: string, validFrom: string, position: number, state: unknown) =>
-      rows.set(`${kind}|${entity}|${validFrom}|${position}`, [kind, entity, validFrom, position, state]);
-
     for (const { event, targets } of routed) {
+      const t = event.occurredAt;
+      const p = event.globalPosition;
       for (const { kind, entity, scope } of targets) {
         const key = `${kind}|${entity}`;
-        const known = cache.get(key);
-        if (!known) entities.push([kind, scope ?? '', entity, event.globalPosition]);
-        if (!known || event.occurredAt >= known.maxValid) {
-          const state = view.evolve(kind, known?.state ?? null, event);
-          addRow(kind, entity, event.occurredAt, event.globalPosition, state);
-          cache.set(key, { maxValid: event.occurredAt, state });
+        let known = cache.get(key);
+        if (!known) {
+          entities.push([kind, scope ?? '', entity, p]);
+          known = { steps: [], truncated: false };
+          cache.set(key, known);
+        }
+        const steps = known.steps;
+        const lastStep = steps[steps.length - 1];
+        if (!lastStep || t >= lastStep[0]) {
+          const state = view.evolve(kind, lastStep ? lastStep[1] : null, event);
+          rows.push([kind, entity, t, p, state]);
+          if (lastStep && lastStep[0] === t) lastStep[1] = state;
+          else steps.push([t, state]);
+          if (steps.length > this.stepsKept) {
+            steps.shift();
+            known.truncated = true;
+          }
           continue;
         }
-        // Backdated: the entity's state changes from event.occurredAt on. Re-fold it from its stream.
-        const history = (await refold(event.streamId, event.streamVersion))
-          .filter((e) => view.types.includes(e.type) && view.route(e).some((t) => t.kind === kind && t.entity === entity));
-        const fold = (until: string) => history.filter((e) => e.occurredAt <= until).reduce<unknown>((s, e) => view.evolve(kind, s, e), null);
-        const breakpoints = [...new Set(history.map((e) => e.occurredAt).filter((t) => t >= event.occurredAt))].sort();
-        for (const b of breakpoints) addRow(kind, entity, b, event.globalPosition, fold(b));
-        cache.set(key, { maxValid: known.maxValid, state: fold('9999') });
+        // Backdated. Needs the breakpoints from t on; older cached ones are not needed.
+        let all = steps;
+        if (known.truncated && t < steps[0][0]) {
+          await options.beforeRead?.();
+          const stored = (await this.loadSteps(run, tables.rows, [{ kind, entity }], Number.MAX_SAFE_INTEGER, t)).get(key) ?? [];
+          const merged = new Map(stored.map(([v, s]) => [v, s] as Step));
+          for (const r of rows) if (r[0] === kind && r[1] === entity) merged.set(r[2], r[4]); // this batch's rows are newer
+          all = [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        }
+        const before = all.filter(([v]) => v <= t).pop();
+        const updated: Step[] = [[t, view.evolve(kind, before ? before[1] : null, event)]];
+        for (const [v, s] of all) if (v > t) updated.push([v, view.evolve(kind, s, event)]);
+        for (const [v, s] of updated) rows.push([kind, entity, v, p, s]);
+        const kept = new Map(all.filter(([v]) => v < t));
+        for (const [v, s] of updated) kept.set(v, s);
+        const next = [...kept.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        known.truncated = known.truncated || next.length > this.stepsKept;
+        known.steps = next.slice(-this.stepsKept);
       }
     }
     if (cache.size > this.cacheLimit) cache.clear();
+    return { cacheKey, last, rows, entities };
+  }
 
+  /** The second half of apply: rows, entities and checkpoint in one transaction. */
+  async commit(generation: Generation, prepared: Prepared, manager?: EntityManager): Promise<number> {
+    const { rows, entities, last } = prepared;
+    const tables = tablesOf(generation.view, generation.generation);
     const write = async (m: EntityManager) => {
+      // A generation being built is not read until its swap, which commits durably; a crash before
+      // that only loses batches whose checkpoint is lost with them.
+      if (generation.status === 'building') await m.query('SET LOCAL synchronous_commit TO OFF');
       const moved = await m.query(`UPDATE rm_generations SET checkpoint = $3, updated_at = now()
         WHERE view = $1 AND generation = $2 AND checkpoint = $4`, [generation.view, generation.generation, last, generation.checkpoint]);
       if (moved[1] !== 1) throw new Error(`${generation.view} generation ${generation.generation} moved past ${generation.checkpoint}: another projector is applying it`);
       if (entities.length > 0) {
-        await m.query(`INSERT INTO ${entitiesTable} (kind, scope, entity, first_pos)
-          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING`,
-        [entities.map((e) => e[0]), entities.map((e) => e[1]), entities.map((e) => e[2]), entities.map((e) => e[3])]);
+        await m.query(`INSERT INTO ${tables.entities} (kind, scope, entity, first_pos)
+          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kind text, scope text, entity text, first_pos bigint) ON CONFLICT DO NOTHING`,
+        [JSON.stringify(entities.map(([kind, scope, entity, first_pos]) => ({ kind, scope, entity, first_pos })))]);
       }
-      if (rows.size > 0) {
-        const list = [...rows.values()];
-        await m.query(`INSERT INTO ${rowsTable} (kind, entity, valid_from, pos_from, state)
-          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::jsonb[])`,
-        [list.map((r) => r[0]), list.map((r) => r[1]), list.map((r) => r[2]), list.map((r) => r[3]), list.map((r) => JSON.stringify(r[4]))]);
+      if (rows.length > 0) {
+        // One event gives one row per (entity, valid time), and later batches never repeat a position.
+        await m.query(`INSERT INTO ${tables.rows} (kind, entity, valid_from, pos_from, state)
+          SELECT x.k, x.e, x.v, x.p, x.s FROM jsonb_to_recordset($1::jsonb) AS x(k text, e text, v timestamptz, p bigint, s jsonb)`,
+        [JSON.stringify(rows.map(([k, e, v, p, st]) => ({ k, e, v, p, s: st })))]);
       }
     };
     try {
       if (manager) await write(manager);
       else await this.dataSource.transaction(write);
     } catch (error) {
-      this.caches.delete(cacheKey); // the cache may hold states that were not committed
+      this.caches.delete(prepared.cacheKey); // the cache may hold states that were not committed
       throw error;
     }
     generation.checkpoint = last;
     return last;
+  }
+
+  /** Each entity's current breakpoints (the latest row per valid time), oldest first: the last `limit`, or those from `from` on. */
+  private async loadSteps(run: EntityManager, rowsTable: string, keys: { kind: string; entity: string }[], limit: number, from?: string) {
+    const found: { kind: string; entity: string; v: string; state: unknown }[] = await run.query(
+      `SELECT k.kind, k.entity, r.v, r.state
+         FROM unnest($1::text[], $2::text[]) AS k(kind, entity)
+         CROSS JOIN LATERAL (
+           SELECT DISTINCT ON (x.valid_from) to_char(x.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS v, x.valid_from, x.state
+             FROM ${rowsTable} x WHERE x.kind = k.kind AND x.entity = k.entity AND ($4::timestamptz IS NULL OR x.valid_from >= $4)
+            ORDER BY x.valid_from DESC, x.pos_from DESC LIMIT $3) r
+        ORDER BY k.kind, k.entity, r.valid_from`,
+      [keys.map((k) => k.kind), keys.map((k) => k.entity), limit, from ?? null],
+    );
+    const steps = new Map<string, Step[]>();
+    for (const f of found) {
+      const key = `${f.kind}|${f.entity}`;
+      steps.set(key, [...(steps.get(key) ?? []), [f.v, f.state]]);
+    }
+    return steps;
   }
 
   /** The entities a scope lists, each in its state at the cut (absent ones left out). */

@@ -120,8 +120,10 @@ export const task: Decider<TaskEvent, Task> = {
       return { status: 'open', planId, title, field, leadUnitId, supportingUnitIds, dueOn };
     }
     if (state.status === 'absent') return state;
-    const { planId, title, field, leadUnitId, supportingUnitIds, dueOn } = state;
-    const defined: Defined = { planId, title, field, leadUnitId, supportingUnitIds, dueOn };
+    const defined = (): Defined => {
+      const { planId, title, field, leadUnitId, supportingUnitIds, dueOn } = state;
+      return { planId, title, field, leadUnitId, supportingUnitIds, dueOn };
+    };
     switch (event.type) {
       case 'TaskReassigned':
         return { ...state, leadUnitId: event.data.leadUnitId };
@@ -130,11 +132,11 @@ export const task: Decider<TaskEvent, Task> = {
       case 'TaskProgressReported':
         return state.status === 'open' ? { ...state, progress: event.data.progress } : state;
       case 'TaskCompleted':
-        return { status: 'done', ...defined, completedOn: dayOf(event.occurredAt) };
+        return { status: 'done', ...defined(), completedOn: dayOf(event.occurredAt) };
       case 'TaskReopened':
-        return { status: 'open', ...defined };
+        return { status: 'open', ...defined() };
       case 'TaskCancelled':
-        return { status: 'cancelled', ...defined, cancelledOn: dayOf(event.occurredAt) };
+        return { status: 'cancelled', ...defined(), cancelledOn: dayOf(event.occurredAt) };
       default:
         return assertNever(event);
     }
