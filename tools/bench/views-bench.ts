@@ -142,7 +142,8 @@ const main = async () => {
     }
   }
 
-  // Rebuild of plan-progress over the whole ledger, in its own process (clean RSS), against a plain feed read.
+  // Rebuild of plan-progress over the whole ledger, in its own process (clean RSS; as `npm run rebuild`, with a
+  // 256 MB heap cap), against a plain feed read.
   const head = await ledger.headPosition();
   let t = performance.now();
   let read = 0;
@@ -151,7 +152,7 @@ const main = async () => {
   log(`\n## Rebuild over ${head.toLocaleString('en')} events`);
   log(`feed read (baseline)   ${Math.round(readRate).toLocaleString('en')} events/s (${read.toLocaleString('en')} plan/task events)`);
   t = performance.now();
-  const out = execFileSync(process.execPath, ['-r', './tools/register.js', 'tools/cli.ts', 'rebuild', 'plan-progress'], {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=256', '-r', './tools/register.js', 'tools/cli.ts', 'rebuild', 'plan-progress'], {
     env: { ...process.env, DATABASE_URL: url.toString() }, encoding: 'utf8',
   });
   const match = /(\d+) events in ([\d.]+) s \((\d+) events\/s\), peak RSS (\d+) MB/.exec(out);

@@ -87,7 +87,13 @@ export type TimeCut = { knownAt?: Date | string; validUntil?: Date | string };
 
 export type ReadStreamOptions = TimeCut & { fromVersion?: number; toVersion?: number };
 
-export type ReadAllOptions = TimeCut & { after?: number; limit?: number; types?: string[] };
+export type ReadAllOptions = TimeCut & {
+  after?: number;
+  limit?: number;
+  types?: string[];
+  /** false: leave out actor, correlation and causation (projections do not need them; parsing them costs). */
+  metadata?: boolean;
+};
 
 export type VerifyResult = {
   ok: boolean;
@@ -321,8 +327,9 @@ export class Ledger {
    */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10000);
+    const columns = options.metadata === false ? EVENT_COLUMNS.replace('\n  metadata,', '\n  NULL AS metadata,') : EVENT_COLUMNS;
     const { rows } = await this.feedQuery<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ledger_events
+      `SELECT ${columns} FROM ledger_events
         WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
           AND ($4::timestamptz IS NULL OR occurred_at <= $4)
