@@ -160,6 +160,26 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     });
   });
 
+  it('answers every read route at every kind of cut, echoing it', async () => {
+    const head = await ledger.headPosition();
+    await fresh('/api/v1/plans');
+    const knownAt = new Date().toISOString();
+    const routes = ['/api/v1/plans?year=2022', '/api/v1/plans/cchc-2022/progress', '/api/v1/plans/cchc-2022/tasks', '/api/v1/inspections?year=2022',
+      '/api/v1/inspections/kt-2022/log', '/api/v1/recruitments?year=2022', '/api/v1/recruitments/vc-2022/pipeline', '/api/v1/legal-documents?year=2022'];
+    const cuts: [string, Record<string, unknown>][] = [
+      ['asOf=2022-11-30', { asOf: '2022-11-30', knownAt: null }],
+      [`knownAt=${encodeURIComponent(knownAt)}`, { asOf: null, knownAt }],
+      [`position=${head}`, { asOf: null, knownAt: null, position: head }],
+      [`asOf=2022-11-30T12:00:00%2B07:00&knownAt=${encodeURIComponent(knownAt)}&position=${head}`, { asOf: '2022-11-30T12:00:00+07:00', knownAt, position: head }],
+    ];
+    for (const route of routes) {
+      for (const [query, echoed] of cuts) {
+        const res = await get(`${route}${route.includes('?') ? '&' : '?'}${query}`);
+        expect({ route, query, status: res.status, cut: res.body.cut }).toEqual({ route, query, status: 200, cut: expect.objectContaining(echoed) });
+      }
+    }
+  });
+
   it('reports projection lag on /health and /metrics', async () => {
     await fresh('/api/v1/plans');
     const health = (await request(app.getHttpServer()).get('/health').expect(200)).body;
