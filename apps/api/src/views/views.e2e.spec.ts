@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
-import { Database, Ledger, verifyBundle } from '@reform-ledger/ledger';
+import { Database, verifyBundle } from '@reform-ledger/ledger';
 import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
 import { poster, seedSkeleton, startApp } from '../testing';
 
@@ -11,7 +11,6 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
   let testDb: TestDatabase;
   let db: Database;
   let app: INestApplication;
-  let ledger: Ledger;
   let post: ReturnType<typeof poster>;
   let beforeLate: string;
   let afterDefinitions: number;
@@ -23,7 +22,6 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
   beforeAll(async () => {
     testDb = await engine.setup();
     db = await testDb.open(10);
-    ledger = new Ledger(db.pool);
     app = await startApp(db);
     post = poster(app);
     await seedSkeleton(app); // plan cchc-2022 and task T-07 (Phòng Nội vụ, due 30/11/2022)
