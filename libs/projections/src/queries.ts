@@ -1,5 +1,5 @@
 import {
-  Document, Inspection, IsoDate, LegalDocument, Plan, REFORM_FIELDS, ReformField, Task, Unit,
+  Document, Inspection, IsoDate, LegalDocument, parseDocumentNumber, Plan, REFORM_FIELDS, ReformField, Task, Unit, vietnameseDate,
 } from '@reform-ledger/domain';
 import type { Ledger } from '@reform-ledger/ledger';
 import type { Cut, TemporalStore } from './temporal-store';
@@ -217,5 +217,46 @@ export class ViewQueries {
       },
       cut: answered,
     };
+  }
+
+  /**
+   * Facts that were accepted as reported but look wrong, for a person to check: a report dated
+   * before the period it reports on (seed A-03, A-04); one number and symbol used by several
+   * documents (A-20; legitimate across issuers and years, but worth seeing). Read from the views at the cut.
+   */
+  async dataQuality(query: CutQuery) {
+    const { cut, answered, generations } = await this.cut(['registry'], query);
+    const documents = generations.registry
+      ? (await this.store.list<Document>('registry', generations.registry, 'document', 'all', cut))
+        .flatMap(({ entity, state }) => (state.status === 'registered' ? [{ documentId: entity, ...state }] : []))
+      : [];
+    const findings: { rule: string; severity: 'warning' | 'info'; record: string; detail: string }[] = [];
+    for (const d of documents) {
+      if (d.reportsOn && d.date < d.reportsOn.from) {
+        findings.push({
+          rule: 'document.dated_before_reported_period', severity: 'warning', record: `document:${d.documentId}`,
+          detail: `Báo cáo ${d.reference} ngày ${vietnameseDate(d.date)} báo cáo về kỳ ${vietnameseDate(d.reportsOn.from)} – ${vietnameseDate(d.reportsOn.to)}: ngày ban hành trước kỳ báo cáo (có thể ghi nhầm năm).`,
+        });
+      }
+    }
+    const bySymbol = new Map<string, typeof documents>();
+    for (const d of documents) {
+      try {
+        const n = parseDocumentNumber(d.reference);
+        // 01/2016/QĐ-UBND and 01/2022/QĐ-UBND carry their year: different numbers, not a reuse.
+        const key = `${n.number.replace(/^0+(?=\d)/, '')}/${n.year ? `${n.year}/` : ''}${n.symbol}`;
+        bySymbol.set(key, [...(bySymbol.get(key) ?? []), d]);
+      } catch {
+        // a stored reference always parses; nothing to report otherwise
+      }
+    }
+    for (const [key, same] of bySymbol) {
+      if (same.length < 2) continue;
+      findings.push({
+        rule: 'document.number_reused', severity: 'info', record: same.map((d) => `document:${d.documentId}`).join(', '),
+        detail: `Số, ký hiệu ${key} được dùng cho ${same.length} văn bản khác nhau: ${same.map((d) => `${d.issuerUnitId} ngày ${vietnameseDate(d.date)}`).join('; ')}. Văn bản được xác định theo cơ quan ban hành, số, ký hiệu và năm.`,
+      });
+    }
+    return { findings, cut: answered };
   }
 }

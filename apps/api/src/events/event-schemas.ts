@@ -37,11 +37,16 @@ class UnitDissolvedData implements Of<UnitEvent, 'UnitDissolved'> {
   @Text(NOTE, { optional: true }) reason?: string;
 }
 
+class PeriodData {
+  @CalendarDate() from!: string;
+  @CalendarDate() to!: string;
+}
 class DocumentRegisteredData implements Of<DocumentEvent, 'DocumentRegistered'> {
   @Text(100, { description: 'Number and symbol as written: 39/QĐ-UBND, 01/2022/QĐ-UBND, 09-NQ/TU' }) reference!: string;
   @Id() issuerUnitId!: string;
   @OneOf(DOCUMENT_TYPES) documentType!: Of<DocumentEvent, 'DocumentRegistered'>['documentType'];
   @Text(NOTE, { optional: true }) title?: string;
+  @Nested(() => PeriodData, { optional: true, description: 'For a report: the period it reports on' }) reportsOn?: { from: string; to: string };
 }
 class DocumentCorrectedData implements Of<DocumentEvent, 'DocumentCorrected'> {
   @Text(NOTE, { optional: true }) title?: string;

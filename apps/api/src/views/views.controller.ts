@@ -102,6 +102,14 @@ export class ViewsController {
     return this.found(await this.queries.pipeline(recruitmentId, cut), `Recruitment ${recruitmentId}`);
   }
 
+  @Get('data-quality')
+  @ApiOperation({ summary: 'Facts accepted as reported that look wrong (a report dated before its period, a reused number and symbol)' })
+  @CutParams()
+  async dataQuality(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
+    const cut = await this.cut(['registry'], query, res);
+    return this.queries.dataQuality(cut);
+  }
+
   @Get('legal-documents')
   @ApiOperation({ summary: 'Legal-document register: documents and counts (drafted, appraised, issued, in force, expired) for a year' })
   @ApiQuery({ name: 'year', required: false, example: 2022 })

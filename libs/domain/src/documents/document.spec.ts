@@ -20,6 +20,13 @@ describe('documents', () => {
     given([]).when(documentRegistered({ issuerUnitId: 'bo-khong-co' })).thenRejects('unit.not_registered', 'data.issuerUnitId'));
   it('refuses an impossible date', () =>
     given([]).when(documentRegistered({ occurredAt: '2022-11-31' })).thenRejects('date.invalid'));
+  it('records the period a report covers, and refuses one that ends before it starts', () => {
+    const report = { reference: '427/BC-UBND', documentType: 'bao_cao' as const, occurredAt: '2022-09-15' };
+    given([]).when(documentRegistered({ ...report, reportsOn: { from: '2022-07-01', to: '2022-09-30' } }), 'ubnd-dak-song.2022.427.bc-ubnd')
+      .then([documentRegistered({ ...report, reportsOn: { from: '2022-07-01', to: '2022-09-30' } })]);
+    given([]).when(documentRegistered({ ...report, reportsOn: { from: '2022-09-30', to: '2022-07-01' } }), 'ubnd-dak-song.2022.427.bc-ubnd')
+      .thenRejects('document.period_invalid', 'data.reportsOn.to');
+  });
   it('refuses registering the same document twice', () =>
     given([documentRegistered()]).when(documentRegistered()).thenRejects('document.already_exists'));
   it('corrects a title', () => given([documentRegistered()]).when(documentCorrected()).then([documentCorrected()]));

@@ -1,5 +1,5 @@
 import type { Decider } from '../catalogue';
-import { dayOf, IsoDate } from '../shared/calendar';
+import { calendarDate, dayOf, IsoDate } from '../shared/calendar';
 import { assertNever, DomainError, DomainEvent, recorded } from '../shared/decider';
 import { requireActiveUnit } from '../units/unit';
 import { documentId, resolveDocument } from './document-number';
@@ -17,6 +17,8 @@ export type DocumentType = (typeof DOCUMENT_TYPES)[number];
  */
 export type DocumentRegistered = DomainEvent<'DocumentRegistered', {
   reference: string; issuerUnitId: string; documentType: DocumentType; title?: string;
+  /** For a report: the period it reports on (a report dated before it is flagged by the data-quality checks). */
+  reportsOn?: { from: IsoDate; to: IsoDate };
   /** The reference as the caller wrote it, when the canonical spelling differs. */
   writtenAs?: string;
 }>;
@@ -25,7 +27,8 @@ export type DocumentEvent = DocumentRegistered | DocumentCorrected;
 
 export type Document =
   | { status: 'absent' }
-  | { status: 'registered'; reference: string; issuerUnitId: string; date: IsoDate; documentType: DocumentType; title?: string };
+  | { status: 'registered'; reference: string; issuerUnitId: string; date: IsoDate; documentType: DocumentType; title?: string;
+      reportsOn?: { from: IsoDate; to: IsoDate } };
 
 /** Refuses a reference to a document that is not registered. */
 export const requireDocument = (document: Document, id: string, field: string): void => {
@@ -45,6 +48,9 @@ export const document: Decider<DocumentEvent, Document> = {
       case 'DocumentRegistered': {
         requireActiveUnit(world, command.data.issuerUnitId, 'data.issuerUnitId');
         const ref = resolveDocument(command.data.reference, dayOf(command.occurredAt), command.data.issuerUnitId);
+        if (command.data.reportsOn && calendarDate(command.data.reportsOn.from, 'data.reportsOn.from') > calendarDate(command.data.reportsOn.to, 'data.reportsOn.to')) {
+          throw new DomainError('document.period_invalid', 'The reported period ends before it starts', 'data.reportsOn.to');
+        }
         const expected = documentId(ref);
         if (command.id !== expected) {
           throw new DomainError('document.id_mismatch',
@@ -70,7 +76,8 @@ export const document: Decider<DocumentEvent, Document> = {
     switch (event.type) {
       case 'DocumentRegistered':
         return { status: 'registered', reference: event.data.reference, issuerUnitId: event.data.issuerUnitId,
-          date: dayOf(event.occurredAt), documentType: event.data.documentType, ...(event.data.title && { title: event.data.title }) };
+          date: dayOf(event.occurredAt), documentType: event.data.documentType, ...(event.data.title && { title: event.data.title }),
+          ...(event.data.reportsOn && { reportsOn: event.data.reportsOn }) };
       case 'DocumentCorrected':
         return state.status === 'absent' ? state : {
           ...state,

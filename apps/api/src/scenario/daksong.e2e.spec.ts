@@ -1,0 +1,99 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { Database, Ledger } from '@reform-ledger/ledger';
+import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
+import { startApp } from '../testing';
+import { CT01_VISITS, TASKS } from './daksong-2022/scenario';
+import { loadScenario, ScenarioReport } from './load';
+
+describe.each(testEngines())('the seed district, Đắk Song 2022, on $name PostgreSQL', (engine) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let app: INestApplication;
+  let ledger: Ledger;
+  let report: ScenarioReport;
+  let loadSeconds: number;
+  const get = async (path: string) => {
+    const res = await request(app.getHttpServer()).get(path).set('Authorization', 'Bearer demo-inspector');
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    testDb = await engine.setup();
+    db = await testDb.open(10);
+    ledger = new Ledger(db.pool);
+    app = await startApp(db);
+    const started = performance.now();
+    report = await loadScenario(ledger);
+    loadSeconds = (performance.now() - started) / 1000;
+    await get(`/api/v1/plans?minPosition=${report.head}`);
+    await get(`/api/v1/inspections?minPosition=${report.head}`);
+    await get(`/api/v1/legal-documents?minPosition=${report.head}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await testDb?.teardown();
+  }, 60_000);
+
+  it('loads in two phases, quickly, once', async () => {
+    expect(report.loaded).toBe(true);
+    expect(report.phaseOneEnd).toBeLessThan(report.head);
+    expect(loadSeconds).toBeGreaterThan(0); // printed by npm start; not asserted (no timed assertions)
+    expect((await loadScenario(ledger)).loaded).toBe(false);
+  });
+
+  it('reproduces 55 of 55 tasks done as of 30/11/2022, fewer at 30/06, and fewer as known before the late reports', async () => {
+    const late = TASKS.filter((t) => t.late).length;
+    expect(await get('/api/v1/plans/cchc-2022/progress?asOf=2022-11-30')).toMatchObject({
+      total: 55, completed: 55, completedOnTime: 55 - late, overdue: 0, inProgress: 0, completionRate: 1,
+    });
+    const byJune = TASKS.filter((t) => t.completedOn <= '2022-06-30').length;
+    const overdueJune = TASKS.filter((t) => t.completedOn > '2022-06-30' && t.dueOn < '2022-06-30').length;
+    expect(await get('/api/v1/plans/cchc-2022/progress?asOf=2022-06-30')).toMatchObject({ total: 55, completed: byJune, overdue: overdueJune });
+    const reportedLate = TASKS.filter((t) => t.reportedLate).length;
+    expect(await get(`/api/v1/plans/cchc-2022/progress?asOf=2022-11-30&position=${report.phaseOneEnd}`)).toMatchObject({ total: 55, completed: 55 - reportedLate });
+    expect([late, byJune, overdueJune, reportedLate]).toEqual([6, 28, 0, 5]); // the numbers the README quotes
+  });
+
+  it('reproduces the inspections: Chỉ thị 01 with 20 units and 24 visits, the annual one with 10 of 10 targets', async () => {
+    const ct01 = await get('/api/v1/inspections/kt-ct01-2022/log');
+    expect(ct01.visits).toHaveLength(24);
+    expect(ct01.visitsByUnit).toHaveLength(20);
+    const counts = Object.fromEntries(ct01.visitsByUnit.map((u: { unitId: string; visits: number }) => [u.unitId, u.visits]));
+    expect(counts).toEqual(Object.fromEntries(CT01_VISITS.map(([id, , , visits]) => [id, visits])));
+    expect(ct01.visitsByUnit.find((u: { unitId: string }) => u.unitId === 'ubnd-xa-nam-n-jang').unitName).toBe('UBND xã Nâm N’Jang'.normalize('NFC'));
+    expect((await get('/api/v1/inspections/kt-cchc-2022/log')).coverage).toEqual({ targets: 10, inspected: 10 });
+  });
+
+  it('reproduces both recruitment drives', async () => {
+    const vc = await get('/api/v1/recruitments/vien-chuc-2022/pipeline');
+    expect(vc.totals).toMatchObject({ quota: 43, applications: 26 });
+    expect(vc.positions.map((p: { quota: number; applications: number }) => [p.quota, p.applications])).toEqual([[2, 1], [31, 12], [8, 12], [1, 0], [1, 1]]);
+    const cx = await get('/api/v1/recruitments/cong-chuc-xa-2022/pipeline');
+    expect(cx.totals).toEqual({ quota: 15, applications: 28, eligible: 27, ineligible: 1, passed: 0, appointed: 0 });
+  });
+
+  it('reproduces the QPPL register: 6 issued, 6 appraised, 6 expired in 2022', async () => {
+    expect((await get('/api/v1/legal-documents?year=2022')).counts).toMatchObject({ issued: 6, appraised: 6, expired: 6 });
+  });
+
+  it('refuses each anomaly as a user would see it, records its correction, and verifies the chain', async () => {
+    expect(report.anomalies).toEqual([
+      { anomaly: 'A-05', status: 422, code: 'document.year_mismatch', expected: true, corrected: true },
+      { anomaly: 'A-01', status: 400, code: 'request.invalid', expected: true, corrected: true },
+      { anomaly: 'A-07', status: 422, code: 'ratio.over_total', expected: true, corrected: true },
+    ]);
+    expect(await get('/api/v1/audit/verify')).toMatchObject({ ok: true });
+  });
+
+  it('flags what was accepted as reported: the Q1 and Q2/2022 reports dated 2021, and the reused 01/CT-UBND', async () => {
+    const { findings } = await get(`/api/v1/data-quality?minPosition=${report.head}`);
+    const dated = findings.filter((f: { rule: string }) => f.rule === 'document.dated_before_reported_period');
+    expect(dated.map((f: { detail: string }) => f.detail.split(' ngày')[0])).toEqual(['Báo cáo 122/BC-UBND', 'Báo cáo 292/BC-UBND']);
+    expect(dated[0].detail).toContain('17/03/2021');
+    const reused = findings.filter((f: { rule: string }) => f.rule === 'document.number_reused');
+    expect(reused).toEqual([expect.objectContaining({ severity: 'info', detail: expect.stringContaining('Số, ký hiệu 1/CT-UBND được dùng cho 2 văn bản') })]);
+  });
+});
