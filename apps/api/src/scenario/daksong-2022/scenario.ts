@@ -12,7 +12,8 @@ const e = (kind: string, id: string, type: string, occurredAt: string, data: Rec
 const DISTRICT = 'ubnd-dak-song';
 
 // Units. Communes and the Chỉ thị 01 units are from the seed (with the seed's spellings as aliases);
-// Thuận Hạnh, the ninth commune, is not named in the seed. Departments are those the seed cites.
+// Thuận Hạnh, the ninth commune, is not named in the seed. Of the departments, Phòng Giáo dục và Đào tạo and
+// Phòng Tài nguyên và Môi trường are made up (plausible lead units); the others are named in the seed.
 const unit = (id: string, name: string, kind: string, aliases: string[] = [], parentUnitId?: string) =>
   e('unit', id, 'UnitRegistered', '2020-01-01', { name, kind, ...(aliases.length && { aliases }), ...(parentUnitId && { parentUnitId }) });
 export const COMMUNES: [string, string, string[]][] = [
@@ -54,6 +55,7 @@ const units: Entry[] = [
   unit('ubnd-tinh-dak-nong', 'UBND tỉnh Đắk Nông', 'province', ['UBND tỉnh Đăk Nông']),
   unit('vp-chinh-phu', 'Văn phòng Chính phủ', 'central'),
   unit('huyen-uy-dak-song', 'Huyện ủy Đắk Song', 'party_committee', ['Huyện ủy Đăk Song']),
+  unit('tinh-uy-dak-nong', 'Tỉnh ủy Đắk Nông', 'party_committee', ['Tỉnh ủy Đăk Nông']),
   ...DEPARTMENTS.map(([id, name]) => unit(id, name, 'department', [], DISTRICT)),
   unit('bo-phan-mot-cua', 'Bộ phận tiếp nhận và trả kết quả huyện', 'other', ['Bộ phận một cửa'], DISTRICT),
   unit('doan-kiem-tra-cchc', 'Đoàn kiểm tra cải cách hành chính huyện', 'inspection_team', [], DISTRICT),
@@ -69,8 +71,9 @@ const doc = (reference: string, date: string, issuerUnitId: string, documentType
 export const DOC = {
   plan: doc('39/QĐ-UBND', '2022-01-10', DISTRICT, 'quyet_dinh', 'Phê duyệt Kế hoạch Cải cách hành chính năm 2022'),
   parIndex: doc('108a/KH-UBND', '2022-04-19', DISTRICT, 'ke_hoach', 'Cải thiện chỉ số cải cách hành chính năm 2022'),
-  training: doc('số100/KH-UBND', '2022-04-05', DISTRICT, 'ke_hoach', 'Kế hoạch (số hiệu viết liền trong báo cáo)'),
-  party: doc('70 – KH/HU', '2022-01-21', 'huyen-uy-dak-song', 'ke_hoach', 'Kế hoạch của Huyện ủy (ký hiệu kiểu Đảng)'),
+  digital: doc('số100/KH-UBND', '2022-04-02', DISTRICT, 'ke_hoach', 'Chuyển đổi số và đảm bảo an toàn thông tin mạng trên địa bàn huyện Đăk Song'),
+  party: doc('70 – KH/HU', '2022-01-21', 'huyen-uy-dak-song', 'ke_hoach', 'Triển khai Nghị quyết 09-NQ/TU về chuyển đổi số huyện Đắk Song đến năm 2025'),
+  resolution: doc('09-NQ/TU', '2021-11-01', 'tinh-uy-dak-nong', 'nghi_quyet', 'Về chuyển đổi số tỉnh Đăk Nông đến năm 2025, định hướng đến năm 2030'),
   inspectionReport: doc('399/BC-ĐKT', '2022-11-29', 'doan-kiem-tra-cchc', 'bao_cao', 'Kết quả kiểm tra cải cách hành chính năm 2022'),
   legalPlan: doc('81/KH-UBND', '2022-03-28', DISTRICT, 'ke_hoach', 'Kiểm tra công tác tư pháp năm 2022'),
   legalTeam: doc('735/QĐ-UBND', '2022-07-08', DISTRICT, 'quyet_dinh', 'Thành lập Đoàn kiểm tra công tác tư pháp'),
