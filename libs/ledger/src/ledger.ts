@@ -221,11 +221,16 @@ export class Ledger {
    */
   async transaction<T>(work: (ledger: Ledger) => Promise<T>): Promise<T> {
     if (this.session) return work(this);
+    return this.inTransaction('BEGIN', (client) => work(new Ledger(this.pool, this.options, client)));
+  }
+
+  /** Runs `work` between `begin` and COMMIT on one pooled connection; rolls back on failure. */
+  private async inTransaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const result = await work(new Ledger(this.pool, this.options, client));
+      await client.query(begin);
+      const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -237,6 +242,7 @@ export class Ledger {
       client.release(broken);
     }
   }
+
 
   /**
    * Runs one statement on a pooled connection. Unlike `pool.query`, a refusal from the server (a
@@ -270,21 +276,7 @@ export class Ledger {
       return client.query<R & QueryResultRow>(text, values);
     };
     if (this.session) return run(this.session);
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN READ ONLY');
-      const result = await run(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    return this.inTransaction('BEGIN READ ONLY', run);
   }
 
   /** The stream's current version: 0 when it has no events. */
