@@ -1,18 +1,28 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Database, Ledger } from '@reform-ledger/ledger';
+import { TemporalStore } from '@reform-ledger/projections';
 
 export const DATABASE = Symbol('DATABASE');
 
-/** Closes the pool (and stops the embedded PostgreSQL) after Nest has finished in-flight work. */
+/**
+ * Closes, after Nest has finished the requests in flight: first the read store's connections, then
+ * the pool (which stops the embedded PostgreSQL). In that order, or the read store's idle
+ * connections would see the server vanish under them.
+ */
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly store: TemporalStore,
+  ) {}
+
   async onApplicationShutdown() {
+    await this.store.close();
     await this.db.close();
   }
 }
 
-/** Provides the opened database and the ledger over it to every module. */
+/** Provides the opened database, the ledger over it, and the views' store (TypeORM, same database). */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -22,9 +32,10 @@ export class DatabaseModule {
       providers: [
         { provide: DATABASE, useValue: db },
         { provide: Ledger, useValue: new Ledger(db.pool) },
+        { provide: TemporalStore, useFactory: () => TemporalStore.open(db.url) },
         DatabaseLifecycle,
       ],
-      exports: [DATABASE, Ledger],
+      exports: [DATABASE, Ledger, TemporalStore],
     };
   }
 }

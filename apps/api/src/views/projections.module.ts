@@ -1,16 +1,14 @@
 import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { Database, Ledger } from '@reform-ledger/ledger';
+import { Ledger } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, ViewQueries, VIEWS } from '@reform-ledger/projections';
-import { DATABASE } from '../database.module';
 
 export const PROJECTOR_IN_PROCESS = 'PROJECTOR_IN_PROCESS';
 
-/** Starts the in-process projector after boot and stops it (then the read store) before the database closes. */
+/** Starts the in-process projector after boot; stops it first on shutdown (DatabaseModule closes the store). */
 @Injectable()
 class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly projector: Projector,
-    private readonly store: TemporalStore,
     @Inject(PROJECTOR_IN_PROCESS) private readonly inProcess: boolean,
   ) {}
 
@@ -20,11 +18,10 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown() {
     await this.projector.stop();
-    await this.store.close();
   }
 }
 
-/** The read side: the temporal store (TypeORM), the projector, and the view queries. */
+/** The read side: the projector and the view queries, over the temporal store of DatabaseModule. */
 @Global()
 @Module({})
 export class ProjectionsModule {
@@ -33,7 +30,6 @@ export class ProjectionsModule {
       module: ProjectionsModule,
       providers: [
         { provide: PROJECTOR_IN_PROCESS, useValue: inProcess },
-        { provide: TemporalStore, inject: [DATABASE], useFactory: (db: Database) => TemporalStore.open(db.url) },
         {
           provide: Projector,
           inject: [Ledger, TemporalStore],
@@ -45,7 +41,7 @@ export class ProjectionsModule {
         { provide: ViewQueries, inject: [TemporalStore, Ledger], useFactory: (store: TemporalStore, ledger: Ledger) => new ViewQueries(store, ledger) },
         ProjectionsLifecycle,
       ],
-      exports: [TemporalStore, Projector, ViewQueries],
+      exports: [Projector, ViewQueries],
     };
   }
 }
