@@ -312,6 +312,16 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect((await ledger.readAll({ validUntil: '2022-11-20' })).map((e) => e.globalPosition)).toEqual([1, 2]);
       expect((await ledger.readAll({ after: 1, limit: 1 })).map((e) => e.globalPosition)).toEqual([2]);
     });
+
+    it('serves projections a light feed: same order and filters, only what folding needs, upcast', async () => {
+      const upcasting = new Ledger(db.pool, { upcasters: [{ type: 'TaskCompleted', fromVersion: 1, upcast: (d) => ({ ...d, v2: true }) }] });
+      await ledger.append('f:1', [ev('PlanIssued', { a: 1 }, '2022-01-10'), ev('TaskCompleted', { b: 'Đắk' }, '2022-11-20T08:00:00+07:00')]);
+      await ledger.append('f:2', [ev('TaskCompleted', {}, '2022-11-25')]);
+      expect(await upcasting.readFeed({ types: ['TaskCompleted'], limit: 1 })).toEqual([
+        { globalPosition: 2, streamId: 'f:1', streamVersion: 2, type: 'TaskCompleted', schemaVersion: 2, data: { b: 'Đắk', v2: true }, occurredAt: '2022-11-20T01:00:00.000000Z' },
+      ]);
+      expect((await ledger.readFeed({ after: 2 })).map((e) => e.globalPosition)).toEqual([3]);
+    });
   });
 
   describe('reading streams', () => {

@@ -87,13 +87,10 @@ export type TimeCut = { knownAt?: Date | string; validUntil?: Date | string };
 
 export type ReadStreamOptions = TimeCut & { fromVersion?: number; toVersion?: number };
 
-export type ReadAllOptions = TimeCut & {
-  after?: number;
-  limit?: number;
-  types?: string[];
-  /** false: leave out actor, correlation and causation (projections do not need them; parsing them costs). */
-  metadata?: boolean;
-};
+export type ReadAllOptions = TimeCut & { after?: number; limit?: number; types?: string[] };
+
+/** What a projection reads of an event: no envelope beyond what folding needs (the feed is cheaper to read). */
+export type FeedEvent = Pick<StoredEvent, 'globalPosition' | 'streamId' | 'streamVersion' | 'type' | 'schemaVersion' | 'data' | 'occurredAt'>;
 
 export type VerifyResult = {
   ok: boolean;
@@ -319,9 +316,8 @@ export class Ledger {
    */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10000);
-    const columns = options.metadata === false ? EVENT_COLUMNS.replace('\n  metadata,', '\n  NULL AS metadata,') : EVENT_COLUMNS;
     const { rows } = await this.feedQuery<EventRow>(
-      `SELECT ${columns} FROM ledger_events
+      `SELECT ${EVENT_COLUMNS} FROM ledger_events
         WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
           AND ($4::timestamptz IS NULL OR occurred_at <= $4)
@@ -335,6 +331,25 @@ export class Ledger {
       ],
     );
     return rows.map((r) => this.toEvent(r));
+  }
+
+  /**
+   * The gap-free feed as projections read it (see readAll): position, stream, type, data and valid
+   * time only — no hashes, ids or metadata to encode and parse. Upcasters apply.
+   */
+  async readFeed(options: { after?: number; limit?: number; types?: string[] } = {}): Promise<FeedEvent[]> {
+    const { rows } = await this.feedQuery<{ global_position: string; stream_id: string; stream_version: number; type: string; schema_version: number; data: unknown; occurred_at: string }>(
+      `SELECT global_position, stream_id, stream_version, type, schema_version, data,
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
+         FROM ledger_events
+        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND ($2::text[] IS NULL OR type = ANY($2))
+        ORDER BY global_position LIMIT $3`,
+      [options.after ?? 0, options.types ?? null, Math.min(Math.max(options.limit ?? 1000, 1), 10000)],
+    );
+    return rows.map((r) => {
+      const { schemaVersion, data } = this.upcast(r.type, r.schema_version, r.data);
+      return { globalPosition: Number(r.global_position), streamId: r.stream_id, streamVersion: r.stream_version, type: r.type, schemaVersion, data, occurredAt: r.occurred_at };
+    });
   }
 
   /** The whole feed from `after`, batch by batch, in bounded memory. */
@@ -526,13 +541,19 @@ export class Ledger {
     };
   }
 
-  private toEvent(row: EventRow): StoredEvent {
-    const type = row.type;
-    let { schema_version: schemaVersion, data } = row;
+  private upcast(type: string, storedVersion: number, storedData: unknown) {
+    let schemaVersion = storedVersion;
+    let data = storedData;
     for (let u = this.upcasters.get(`${type}@${schemaVersion}`); u; u = this.upcasters.get(`${type}@${schemaVersion}`)) {
       data = u.upcast(data);
       schemaVersion++;
     }
+    return { schemaVersion, data };
+  }
+
+  private toEvent(row: EventRow): StoredEvent {
+    const type = row.type;
+    const { schemaVersion, data } = this.upcast(type, row.schema_version, row.data);
     const { actor, correlationId, causationId } = row.metadata ?? {};
     return {
       eventId: row.event_id,

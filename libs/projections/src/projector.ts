@@ -1,4 +1,4 @@
-import type { Ledger, StoredEvent } from '@reform-ledger/ledger';
+import type { FeedEvent, Ledger } from '@reform-ledger/ledger';
 import type { QueryRunner } from 'typeorm';
 import { Generation, TemporalStore } from './temporal-store';
 import { View, VIEWS } from './views';
@@ -78,7 +78,7 @@ export class Projector {
    */
   private async batch(view: View, generation: Generation, head: number): Promise<number> {
     const limit = this.options.batchSize ?? 2000;
-    const events: StoredEvent[] = await this.ledger.readAll({ after: generation.checkpoint, limit, types: [...view.types], metadata: false });
+    const events: FeedEvent[] = await this.ledger.readFeed({ after: generation.checkpoint, limit, types: [...view.types] });
     const upTo = events.length < limit ? head : undefined;
     await this.store.apply(view, generation, events, { upTo });
     return events.length;
@@ -157,7 +157,7 @@ export class Projector {
       // Read the next batch while the current one is written: the feed read and the insert overlap.
       const fetch = async (after: number) => {
         const head = await this.ledger.headPosition();
-        return { head, events: await this.ledger.readAll({ after, limit: batchSize, types: [...view.types], metadata: false }) };
+        return { head, events: await this.ledger.readFeed({ after, limit: batchSize, types: [...view.types] }) };
       };
       // And compute batch n+1 while batch n is inserted: Node and PostgreSQL work at the same time.
       let next = fetch(generation.checkpoint);
@@ -177,7 +177,7 @@ export class Projector {
       await this.store.swap(view, generation, async (manager) => {
         for (;;) {
           const head = await this.ledger.headPosition();
-          const events = await this.ledger.readAll({ after: generation.checkpoint, limit: batchSize, types: [...view.types], metadata: false });
+          const events = await this.ledger.readFeed({ after: generation.checkpoint, limit: batchSize, types: [...view.types] });
           await this.store.apply(view, generation, events, { upTo: events.length < batchSize ? head : undefined, manager });
           if (events.length < batchSize) return;
         }

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, EntitySchema } from 'typeorm';
-import type { StoredEvent } from '@reform-ledger/ledger';
+import type { FeedEvent } from '@reform-ledger/ledger';
 import { View } from './views';
 
 /**
@@ -157,7 +157,7 @@ export class TemporalStore {
    * becomes evolve(old state at b, e); before it, nothing changes. So e adds one row per existing
    * breakpoint at or after its valid time, plus one at its own.
    */
-  async apply(view: View, generation: Generation, events: StoredEvent[], options: { upTo?: number; manager?: EntityManager } = {}): Promise<number> {
+  async apply(view: View, generation: Generation, events: FeedEvent[], options: { upTo?: number; manager?: EntityManager } = {}): Promise<number> {
     const prepared = await this.prepare(view, generation, events, options);
     return prepared ? this.commit(generation, prepared, options.manager) : generation.checkpoint;
   }
@@ -167,7 +167,7 @@ export class TemporalStore {
    * `beforeRead` is awaited before any read of the rows table — a rebuild passes its write in flight,
    * so that it computes batch n+1 while batch n is being inserted.
    */
-  async prepare(view: View, generation: Generation, events: StoredEvent[],
+  async prepare(view: View, generation: Generation, events: FeedEvent[],
     options: { upTo?: number; manager?: EntityManager; beforeRead?: () => Promise<unknown> } = {}): Promise<Prepared | null> {
     const { manager } = options;
     const last = Math.max(events.length ? events[events.length - 1].globalPosition : 0, options.upTo ?? 0, generation.checkpoint);

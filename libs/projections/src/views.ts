@@ -1,7 +1,7 @@
 import {
   AnyDecider, dayOf, document, DomainEvent, inspection, IsoDate, legalDocument, plan, Position, RecordKind, task, unit, yearOf,
 } from '@reform-ledger/domain';
-import type { StoredEvent } from '@reform-ledger/ledger';
+import type { FeedEvent } from '@reform-ledger/ledger';
 
 /**
  * The read side's views. Each is a set of entity reducers: `route` says which entities an event
@@ -19,8 +19,8 @@ export type View = {
   /** Bumped when a reducer changes: the stored view must then be rebuilt. */
   version: number;
   types: readonly string[];
-  route(event: StoredEvent): Routed[];
-  evolve(kind: string, state: unknown, event: StoredEvent): unknown;
+  route(event: FeedEvent): Routed[];
+  evolve(kind: string, state: unknown, event: FeedEvent): unknown;
 };
 
 export const recordOf = (streamId: string): { kind: RecordKind; id: string } => {
@@ -28,11 +28,11 @@ export const recordOf = (streamId: string): { kind: RecordKind; id: string } => 
   return { kind: streamId.slice(0, at) as RecordKind, id: streamId.slice(at + 1) };
 };
 
-const domainEvent = (e: StoredEvent): DomainEvent => ({ type: e.type, occurredAt: e.occurredAt, data: e.data });
+const domainEvent = (e: FeedEvent): DomainEvent => ({ type: e.type, occurredAt: e.occurredAt, data: e.data });
 /** A domain context's own evolve, reused for a view entity: decisions and views fold the same way. */
-const withDomain = (decider: AnyDecider) => (state: unknown, e: StoredEvent) =>
+const withDomain = (decider: AnyDecider) => (state: unknown, e: FeedEvent) =>
   decider.evolve((state ?? decider.initialState) as { status: string }, domainEvent(e));
-const data = (e: StoredEvent) => e.data as Record<string, any>;
+const data = (e: FeedEvent) => e.data as Record<string, any>;
 
 const TASK_TYPES = ['TaskDefined', 'TaskReassigned', 'TaskDueChanged', 'TaskProgressReported', 'TaskCompleted', 'TaskReopened', 'TaskCancelled'];
 
