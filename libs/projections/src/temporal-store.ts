@@ -1,3 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, EntitySchema } from 'typeorm';
 import type { FeedEvent } from '@reform-ledger/ledger';
 import { View } from './views';
@@ -35,6 +39,9 @@ export const GenerationSchema = new EntitySchema<Generation>({
 
 export type Cut = { validTime: string | null; position: number };
 export type EntityState<S = unknown> = { entity: string; state: S };
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 
 const tablesOf = (view: string, generation: number) => {
   const prefix = `rm_${view.replace(/[^a-z0-9]/g, '_')}_g${generation}`;
@@ -255,10 +262,11 @@ export class TemporalStore {
         [JSON.stringify(entities.map(([kind, scope, entity, first_pos]) => ({ kind, scope, entity, first_pos })))]);
       }
       if (rows.length > 0) {
-        // One event gives one row per (entity, valid time), and later batches never repeat a position.
-        await m.query(`INSERT INTO ${tables.rows} (kind, entity, valid_from, pos_from, state)
-          SELECT x.k, x.e, x.v, x.p, x.s FROM jsonb_to_recordset($1::jsonb) AS x(k text, e text, v timestamptz, p bigint, s jsonb)`,
-        [JSON.stringify(rows.map(([k, e, v, p, st]) => ({ k, e, v, p, s: st })))]);
+        // COPY on the transaction's own connection: one event gives one row per (entity, valid time),
+        // and later batches never repeat a position.
+        const client = (await m.queryRunner!.connect()) as PoolClient;
+        const text = rows.map(([k, e, v, p, st]) => `${copyText(k)}\t${copyText(e)}\t${v}\t${p}\t${copyText(JSON.stringify(st))}\n`).join('');
+        await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${tables.rows} (kind, entity, valid_from, pos_from, state) FROM STDIN`)));
       }
     };
     try {
