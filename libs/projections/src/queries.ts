@@ -29,9 +29,9 @@ export class ViewQueries {
     const generations: Record<string, number> = {};
     let position = Number.MAX_SAFE_INTEGER;
     for (const name of views) {
-      const generation = await this.store.dataSource.query(`SELECT generation, checkpoint FROM rm_generations WHERE view = $1 AND status = 'active'`, [name]);
-      generations[name] = generation[0]?.generation ?? 0;
-      position = Math.min(position, Number(generation[0]?.checkpoint ?? 0));
+      const generation = await this.store.activeOf(name);
+      generations[name] = generation?.generation ?? 0;
+      position = Math.min(position, generation?.checkpoint ?? 0);
     }
     if (query.position !== undefined) position = Math.min(position, query.position);
     if (query.knownAt !== undefined) position = Math.min(position, await this.ledger.positionAt(query.knownAt));

@@ -148,9 +148,13 @@ export class TemporalStore {
     this.caches.clear();
   }
 
+  /** The generation answering reads for `view`, if it has one yet. */
+  activeOf(view: string): Promise<Generation | null> {
+    return this.generations.findOneBy({ view, status: 'active' });
+  }
+
   async checkpoint(view: string): Promise<number> {
-    const found = await this.generations.findOneBy({ view, status: 'active' });
-    return found?.checkpoint ?? 0;
+    return (await this.activeOf(view))?.checkpoint ?? 0;
   }
 
   /**
