@@ -284,14 +284,19 @@ export class TemporalStore {
     return last;
   }
 
-  /** Each entity's current breakpoints (the latest row per valid time), oldest first: the last `limit`, or those from `from` on. */
+  /**
+   * Each entity's current breakpoints (the latest row per valid time), oldest first: the last `limit`,
+   * or, with `from`, the one in force at `from` and all after it.
+   */
   private async loadSteps(run: EntityManager, rowsTable: string, keys: { kind: string; entity: string }[], limit: number, from?: string) {
     const found: { kind: string; entity: string; v: string; state: unknown }[] = await run.query(
       `SELECT k.kind, k.entity, r.v, r.state
          FROM unnest($1::text[], $2::text[]) AS k(kind, entity)
          CROSS JOIN LATERAL (
            SELECT DISTINCT ON (x.valid_from) to_char(x.valid_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS v, x.valid_from, x.state
-             FROM ${rowsTable} x WHERE x.kind = k.kind AND x.entity = k.entity AND ($4::timestamptz IS NULL OR x.valid_from >= $4)
+             FROM ${rowsTable} x WHERE x.kind = k.kind AND x.entity = k.entity
+              AND ($4::timestamptz IS NULL OR x.valid_from >= coalesce(
+                (SELECT max(y.valid_from) FROM ${rowsTable} y WHERE y.kind = k.kind AND y.entity = k.entity AND y.valid_from <= $4), '-infinity'))
             ORDER BY x.valid_from DESC, x.pos_from DESC LIMIT $3) r
         ORDER BY k.kind, k.entity, r.valid_from`,
       [keys.map((k) => k.kind), keys.map((k) => k.entity), limit, from ?? null],
