@@ -225,7 +225,7 @@ export class ViewQueries {
    * documents (A-20; legitimate across issuers and years, but worth seeing). Read from the views at the cut.
    */
   async dataQuality(query: CutQuery) {
-    const { cut, answered, generations } = await this.cut(['registry'], query);
+    const { cut, answered, generations } = await this.cut(['registry', 'plan-progress'], query);
     const documents = generations.registry
       ? (await this.store.list<Document>('registry', generations.registry, 'document', 'all', cut))
         .flatMap(({ entity, state }) => (state.status === 'registered' ? [{ documentId: entity, ...state }] : []))
@@ -256,6 +256,17 @@ export class ViewQueries {
         rule: 'document.number_reused', severity: 'info', record: same.map((d) => `document:${d.documentId}`).join(', '),
         detail: `Số, ký hiệu ${key} được dùng cho ${same.length} văn bản khác nhau: ${same.map((d) => `${d.issuerUnitId} ngày ${vietnameseDate(d.date)}`).join('; ')}. Văn bản được xác định theo cơ quan ban hành, số, ký hiệu và năm.`,
       });
+    }
+    // A plan reported as fully done whose tasks were partly done late (A-17: "100%" next to "behind schedule").
+    for (const { planId } of (await this.plans(undefined, { ...query, position: cut.position })).plans) {
+      const progress = await this.progress(planId, { ...query, position: cut.position });
+      if (progress && progress.total > 0 && progress.completed === progress.total && progress.completedOnTime < progress.completed) {
+        const late = progress.completed - progress.completedOnTime;
+        findings.push({
+          rule: 'plan.done_but_late', severity: 'info', record: `plan:${planId}`,
+          detail: `Kế hoạch ${planId} hoàn thành ${progress.completed}/${progress.total} nhiệm vụ, nhưng ${late} nhiệm vụ hoàn thành chậm so với thời hạn: “đạt 100% kế hoạch” cần đi kèm số nhiệm vụ chậm tiến độ.`,
+        });
+      }
     }
     return { findings, cut: answered };
   }

@@ -88,12 +88,15 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
     expect(await get('/api/v1/audit/verify')).toMatchObject({ ok: true });
   });
 
-  it('flags what was accepted as reported: the Q1 and Q2/2022 reports dated 2021, and the reused 01/CT-UBND', async () => {
+  it('flags what was accepted as reported: the Q1 and Q2/2022 reports dated 2021, the reused 01/CT-UBND, 100% with late tasks', async () => {
     const { findings } = await get(`/api/v1/data-quality?minPosition=${report.head}`);
     const dated = findings.filter((f: { rule: string }) => f.rule === 'document.dated_before_reported_period');
     expect(dated.map((f: { detail: string }) => f.detail.split(' ngày')[0])).toEqual(['Báo cáo 122/BC-UBND', 'Báo cáo 292/BC-UBND']);
     expect(dated[0].detail).toContain('17/03/2021');
     const reused = findings.filter((f: { rule: string }) => f.rule === 'document.number_reused');
     expect(reused).toEqual([expect.objectContaining({ severity: 'info', detail: expect.stringContaining('Số, ký hiệu 1/CT-UBND được dùng cho 2 văn bản') })]);
+    expect(findings.filter((f: { rule: string }) => f.rule === 'plan.done_but_late')).toEqual([
+      expect.objectContaining({ record: 'plan:cchc-2022', detail: expect.stringContaining('hoàn thành 55/55 nhiệm vụ, nhưng 6 nhiệm vụ hoàn thành chậm') }),
+    ]);
   });
 });

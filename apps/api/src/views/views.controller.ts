@@ -104,10 +104,10 @@ export class ViewsController {
   }
 
   @Get('data-quality')
-  @ApiOperation({ summary: 'Facts accepted as reported that look wrong (a report dated before its period, a reused number and symbol)' })
+  @ApiOperation({ summary: 'Facts accepted as reported that look wrong: a report dated before its period, a reused number and symbol, a plan 100% done with late tasks' })
   @CutParams()
   async dataQuality(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['registry'], query, res);
+    const cut = await this.cut(['registry', 'plan-progress'], query, res);
     return this.queries.dataQuality(cut);
   }
 
