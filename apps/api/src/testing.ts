@@ -2,13 +2,37 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
 import { createApp } from './app';
-import type { Database } from '@reform-ledger/ledger';
+import { Database, Ledger } from '@reform-ledger/ledger';
+import type { TestDatabase, TestEngine } from '@reform-ledger/ledger/testing';
 
 /** Test helpers over real HTTP: an app on a real database, and a poster that speaks the v1 contract. */
 export const startApp = async (db: Database): Promise<INestApplication> => {
   const app = await createApp(db, { demo: true, logLevel: 'silent' });
   await app.listen(0);
   return app;
+};
+
+export type AppUnderTest = { db: Database; ledger: Ledger; app: INestApplication; post: ReturnType<typeof poster> };
+
+/**
+ * For one describe block: a fresh database on `engine` and the app on it over real HTTP, closed
+ * afterwards. The fields are set once the block's beforeAll hooks run.
+ */
+export const appUnderTest = (engine: TestEngine): AppUnderTest => {
+  const t = {} as AppUnderTest;
+  let testDb: TestDatabase | undefined;
+  beforeAll(async () => {
+    testDb = await engine.setup();
+    t.db = await testDb.open(10);
+    t.ledger = new Ledger(t.db.pool);
+    t.app = await startApp(t.db);
+    t.post = poster(t.app);
+  }, 60_000);
+  afterAll(async () => {
+    await t.app?.close(); // closes the database too
+    await testDb?.teardown();
+  }, 60_000);
+  return t;
 };
 
 let keyCounter = 0;

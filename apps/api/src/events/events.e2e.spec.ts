@@ -1,41 +1,25 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
-import { Database, Ledger } from '@reform-ledger/ledger';
-import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
-import { freshKey, poster, seedSkeleton, startApp } from '../testing';
+import { testEngines } from '@reform-ledger/ledger/testing';
+import { appUnderTest, freshKey, seedSkeleton } from '../testing';
 
 const { UNITS, DOCUMENTS } = examples;
 const PROBLEM = /^application\/problem\+json/;
 
 describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let app: INestApplication;
-  let ledger: Ledger;
-  let post: ReturnType<typeof poster>;
+  const t = appUnderTest(engine);
   // Counted, not ledger.headPosition(): the gap-free head can trail by a projector transaction in flight.
-  const head = async () => Number((await db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
+  const head = async () => Number((await t.db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
 
   beforeAll(async () => {
-    testDb = await engine.setup();
-    db = await testDb.open(10);
-    ledger = new Ledger(db.pool);
-    app = await startApp(db);
-    post = poster(app);
-    await seedSkeleton(app);
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await testDb?.teardown();
+    await seedSkeleton(t.app);
   }, 60_000);
 
   describe('recording an event', () => {
     it('answers 201 with the envelope and the version as ETag; a retry with the same key returns the same body and stores nothing', async () => {
       const key = freshKey();
       const body = examples.taskProgressReported();
-      const first = await post('/api/v1/tasks/T-07/events', body, { key }).expect(201);
+      const first = await t.post('/api/v1/tasks/T-07/events', body, { key }).expect(201);
       expect(first.body).toEqual({
         streamId: 'task:T-07',
         streamVersion: expect.any(Number),
@@ -45,22 +29,22 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
       });
       expect(first.headers.etag).toBe(`"${first.body.streamVersion}"`);
       const before = await head();
-      const retry = await post('/api/v1/tasks/T-07/events', body, { key }).expect(201);
+      const retry = await t.post('/api/v1/tasks/T-07/events', body, { key }).expect(201);
       expect(retry.body).toEqual(first.body);
       expect(await head()).toBe(before);
     });
 
     it('puts the actor (key, unit, role) and a correlation id into the event metadata', async () => {
-      const res = await post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: 'Đang triển khai' }), { token: `demo-dept-${UNITS.homeAffairs}` }).expect(201);
-      const [event] = await ledger.readStream('task:T-07', { fromVersion: res.body.streamVersion });
+      const res = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: 'Đang triển khai' }), { token: `demo-dept-${UNITS.homeAffairs}` }).expect(201);
+      const [event] = await t.ledger.readStream('task:T-07', { fromVersion: res.body.streamVersion });
       expect(event.actor).toEqual({ keyId: `demo-dept-${UNITS.homeAffairs}`, unitId: UNITS.homeAffairs, role: 'department' });
       expect(event.correlationId).toEqual(expect.any(String));
     });
 
     it('stores Vietnamese text NFC-normalised: a decomposed name comes back composed, byte for byte', async () => {
       const name = 'UBND xã Đắk N’Drung';
-      await post('/api/v1/units/ubnd-xa-dak-n-drung/events', examples.unitRegistered({ name: name.normalize('NFD'), kind: 'commune' })).expect(201);
-      const [event] = await ledger.readStream('unit:ubnd-xa-dak-n-drung');
+      await t.post('/api/v1/units/ubnd-xa-dak-n-drung/events', examples.unitRegistered({ name: name.normalize('NFD'), kind: 'commune' })).expect(201);
+      const [event] = await t.ledger.readStream('unit:ubnd-xa-dak-n-drung');
       expect((event.data as { name: string }).name).toBe(name.normalize('NFC'));
     });
 
@@ -79,7 +63,7 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
         ['/api/v1/units/phong-van-hoa-thong-tin/events', examples.unitAliasAdded({ alias: 'Phòng VH-TT' })],
       ];
       for (const [path, body] of steps) {
-        const res = await post(path, body);
+        const res = await t.post(path, body);
         expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
       }
     });
@@ -93,13 +77,13 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
     };
 
     it('400 for an unknown type, listing the allowed types', async () => {
-      const res = await post('/api/v1/tasks/T-07/events', { type: 'TaskFinished', occurredAt: '2022-11-20', data: {} });
+      const res = await t.post('/api/v1/tasks/T-07/events', { type: 'TaskFinished', occurredAt: '2022-11-20', data: {} });
       expectProblem(res, 400, 'request.invalid');
       expect(res.body.errors).toEqual([{ field: 'type', reason: expect.stringContaining('TaskDefined, TaskReassigned, TaskDueChanged, TaskProgressReported, TaskCompleted, TaskReopened, TaskCancelled') }]);
     });
 
     it('400 for an extra field, in the envelope and in data', async () => {
-      const res = await post('/api/v1/tasks/T-07/events', { ...examples.taskCompleted(), actor: 'x', data: { note: 'x', completedBy: 'me' } });
+      const res = await t.post('/api/v1/tasks/T-07/events', { ...examples.taskCompleted(), actor: 'x', data: { note: 'x', completedBy: 'me' } });
       expectProblem(res, 400, 'request.invalid');
       expect(res.body.errors).toEqual(expect.arrayContaining([
         { field: 'actor', reason: expect.any(String) },
@@ -109,60 +93,60 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
 
     it('400 for the impossible date 31/11/2022, in occurredAt or in data; nothing stored', async () => {
       const before = await head();
-      const a = await post('/api/v1/tasks/T-07/events', examples.taskCompleted({ occurredAt: '2022-11-31' }));
+      const a = await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted({ occurredAt: '2022-11-31' }));
       expectProblem(a, 400, 'request.invalid');
       expect(a.body.errors).toEqual([{ field: 'occurredAt', reason: expect.any(String) }]);
-      const b = await post('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2022-11-31' }));
+      const b = await t.post('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2022-11-31' }));
       expect(b.body.errors).toEqual([{ field: 'data.dueOn', reason: expect.stringContaining('calendar date') }]);
       expect(await head()).toBe(before);
     });
 
     it('400 without an Idempotency-Key, with a bad If-Match, or with malformed JSON', async () => {
-      const a = await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key: null });
+      const a = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key: null });
       expectProblem(a, 400, 'request.invalid');
       expect(a.body.errors).toEqual([{ field: 'Idempotency-Key', reason: expect.any(String) }]);
-      const b = await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { ifMatch: 'soon' });
+      const b = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { ifMatch: 'soon' });
       expect(b.body.errors).toEqual([{ field: 'If-Match', reason: expect.any(String) }]);
-      expectProblem(await post('/api/v1/tasks/T-07/events', '{"type": "TaskCompleted",'), 400, 'request.malformed_json');
+      expectProblem(await t.post('/api/v1/tasks/T-07/events', '{"type": "TaskCompleted",'), 400, 'request.malformed_json');
     });
 
     it('401 without credentials or with an unknown key', async () => {
-      expectProblem(await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: null }), 401, 'auth.missing');
-      expectProblem(await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: 'nope' }), 401, 'auth.invalid_key');
+      expectProblem(await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: null }), 401, 'auth.missing');
+      expectProblem(await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: 'nope' }), 401, 'auth.invalid_key');
     });
 
     it('403 when a department writes another unit\'s task, and for a reading role', async () => {
-      const res = await post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: `demo-dept-${UNITS.justice}` });
+      const res = await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: `demo-dept-${UNITS.justice}` });
       expectProblem(res, 403, 'auth.not_your_record');
       expect(res.body.detail).toContain(UNITS.homeAffairs);
-      expectProblem(await post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: 'demo-manager' }), 403, 'auth.role_forbidden');
+      expectProblem(await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: 'demo-manager' }), 403, 'auth.role_forbidden');
       // A reading role is refused before anything about the record is revealed.
-      expectProblem(await post('/api/v1/tasks/T-404/events', examples.taskCompleted(), { token: 'demo-inspector' }), 403, 'auth.role_forbidden');
+      expectProblem(await t.post('/api/v1/tasks/T-404/events', examples.taskCompleted(), { token: 'demo-inspector' }), 403, 'auth.role_forbidden');
     });
 
     it('404 for an unknown record when the event does not create one, and for an unknown collection', async () => {
-      expectProblem(await post('/api/v1/tasks/T-404/events', examples.taskCompleted()), 404, 'task.not_found');
-      expectProblem(await post('/api/v1/widgets/x/events', examples.taskCompleted()), 404, 'route.not_found');
+      expectProblem(await t.post('/api/v1/tasks/T-404/events', examples.taskCompleted()), 404, 'task.not_found');
+      expectProblem(await t.post('/api/v1/widgets/x/events', examples.taskCompleted()), 404, 'route.not_found');
     });
 
     it('409 for a stale If-Match, with the current version', async () => {
-      const version = await ledger.streamVersion('task:T-07');
-      const res = await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { ifMatch: `"${version - 1}"` });
+      const version = await t.ledger.streamVersion('task:T-07');
+      const res = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { ifMatch: `"${version - 1}"` });
       expectProblem(res, 409, 'version_conflict');
       expect(res.body.currentVersion).toBe(version);
     });
 
     it('413 for a body over the limit', async () => {
-      const res = await post('/api/v1/tasks/T-07/events', examples.taskCompleted({ note: 'x'.repeat(2_000_000) }));
+      const res = await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted({ note: 'x'.repeat(2_000_000) }));
       expectProblem(res, 413, 'request.too_large');
     });
 
     it('422 for a domain refusal: a second completion, a symbol year that contradicts the date', async () => {
-      await post('/api/v1/tasks/T-08/events', examples.taskDefined()).expect(201);
-      await post('/api/v1/tasks/T-08/events', examples.taskCompleted()).expect(201);
-      const res = await post('/api/v1/tasks/T-08/events', examples.taskCompleted());
+      await t.post('/api/v1/tasks/T-08/events', examples.taskDefined()).expect(201);
+      await t.post('/api/v1/tasks/T-08/events', examples.taskCompleted()).expect(201);
+      const res = await t.post('/api/v1/tasks/T-08/events', examples.taskCompleted());
       expectProblem(res, 422, 'task.already_completed');
-      const doc = await post('/api/v1/documents/ubnd-tinh-dak-nong.2021.1.tt-vpcp/events',
+      const doc = await t.post('/api/v1/documents/ubnd-tinh-dak-nong.2021.1.tt-vpcp/events',
         examples.documentRegistered({ reference: '01/2020/TT-VPCP', occurredAt: '2021-10-21', issuerUnitId: UNITS.province, documentType: 'thong_tu' }));
       expectProblem(doc, 422, 'document.year_mismatch');
       expect(doc.body.detail).toContain('2020');
@@ -170,19 +154,19 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
 
     it('422 when a key is reused for a different request', async () => {
       const key = freshKey();
-      await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key }).expect(201);
-      expectProblem(await post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: 'khác' }), { key }), 422, 'idempotency_key.reused');
+      await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key }).expect(201);
+      expectProblem(await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: 'khác' }), { key }), 422, 'idempotency_key.reused');
     });
   });
 
   it('lets exactly one of 20 concurrent writes with the same If-Match through; the others get 409', async () => {
-    const version = await ledger.streamVersion('task:T-07');
+    const version = await t.ledger.streamVersion('task:T-07');
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: `lần ${i}` }), { ifMatch: `"${version}"` })));
+      t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: `lần ${i}` }), { ifMatch: `"${version}"` })));
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([201, ...Array(19).fill(409)]);
     expect(responses.filter((r) => r.status === 409).every((r) => r.body.currentVersion === version + 1)).toBe(true);
-    expect(await ledger.streamVersion('task:T-07')).toBe(version + 1);
+    expect(await t.ledger.streamVersion('task:T-07')).toBe(version + 1);
   });
 
   describe('batch', () => {
@@ -194,17 +178,17 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
         item('tasks', 'T-20', examples.taskCompleted()),
         item('task', 'T-21', examples.taskDefined({ leadUnitId: UNITS.justice })),
       ];
-      const res = await post('/api/v1/events:batch', items).expect(201);
+      const res = await t.post('/api/v1/events:batch', items).expect(201);
       expect(res.body.results.map((r: { streamId: string; streamVersion: number }) => [r.streamId, r.streamVersion]))
         .toEqual([['task:T-20', 1], ['task:T-20', 2], ['task:T-21', 1]]);
       const before = await head();
-      expect((await post('/api/v1/events:batch', { submissions: items }).expect(201)).body).toEqual(res.body);
+      expect((await t.post('/api/v1/events:batch', { submissions: items }).expect(201)).body).toEqual(res.body);
       expect(await head()).toBe(before);
     });
 
     it('records nothing when one submission is refused, and names each refused item', async () => {
       const before = await head();
-      const res = await post('/api/v1/events:batch', [
+      const res = await t.post('/api/v1/events:batch', [
         item('task', 'T-30', examples.taskDefined()),
         item('task', 'T-30', examples.taskCompleted()),
         item('task', 'T-30', examples.taskCompleted()),
@@ -216,11 +200,11 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
         expect.objectContaining({ field: '[3].data.planId', code: 'task.plan_not_issued' }),
       ]);
       expect(await head()).toBe(before);
-      expect(await ledger.streamVersion('task:T-30')).toBe(0);
+      expect(await t.ledger.streamVersion('task:T-30')).toBe(0);
     });
 
     it('validates every item before recording any', async () => {
-      const res = await post('/api/v1/events:batch', [
+      const res = await t.post('/api/v1/events:batch', [
         item('task', 'T-40', examples.taskDefined({ dueOn: '2022-02-30' })),
         item('widget', 'x', examples.taskDefined()),
         { ...item('task', 'T-41', examples.taskDefined()), idempotencyKey: undefined },
@@ -231,37 +215,37 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
 
     it('refuses more than 1,000 submissions with 413', async () => {
       const items = Array.from({ length: 1001 }, (_, i) => item('task', `T-${i}`, examples.taskDefined()));
-      expect((await post('/api/v1/events:batch', items)).status).toBe(413);
+      expect((await t.post('/api/v1/events:batch', items)).status).toBe(413);
     });
   });
 
   describe('API keys', () => {
     it('issues a key bound to a unit and role, which then writes; a revoked key is refused with 401', async () => {
-      const issued = await post('/api/v1/admin/api-keys', { role: 'department', unitId: UNITS.homeAffairs, label: 'Phòng Nội vụ – máy chủ' }).expect(201);
+      const issued = await t.post('/api/v1/admin/api-keys', { role: 'department', unitId: UNITS.homeAffairs, label: 'Phòng Nội vụ – máy chủ' }).expect(201);
       expect(issued.body).toMatchObject({ keyId: expect.stringMatching(/^key_/), token: expect.stringMatching(/^rl_/), role: 'department', unitId: UNITS.homeAffairs });
-      await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: issued.body.token }).expect(201);
-      const list = await request(app.getHttpServer()).get('/api/v1/admin/api-keys').set('Authorization', 'Bearer demo-admin').expect(200);
+      await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: issued.body.token }).expect(201);
+      const list = await request(t.app.getHttpServer()).get('/api/v1/admin/api-keys').set('Authorization', 'Bearer demo-admin').expect(200);
       expect(JSON.stringify(list.body)).not.toContain(issued.body.token);
-      await request(app.getHttpServer()).delete(`/api/v1/admin/api-keys/${issued.body.keyId}`).set('Authorization', 'Bearer demo-admin').expect(200);
-      const refused = await post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: issued.body.token });
+      await request(t.app.getHttpServer()).delete(`/api/v1/admin/api-keys/${issued.body.keyId}`).set('Authorization', 'Bearer demo-admin').expect(200);
+      const refused = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: issued.body.token });
       expect(refused.status).toBe(401);
       expect(refused.body.code).toBe('auth.revoked_key');
     });
 
     it('stores only a hash of each token', async () => {
-      const issued = await post('/api/v1/admin/api-keys', { role: 'manager' }).expect(201);
-      const { rows } = await db.pool.query(`SELECT * FROM api_keys WHERE key_id = $1`, [issued.body.keyId]);
+      const issued = await t.post('/api/v1/admin/api-keys', { role: 'manager' }).expect(201);
+      const { rows } = await t.db.pool.query(`SELECT * FROM api_keys WHERE key_id = $1`, [issued.body.keyId]);
       expect(JSON.stringify(rows)).not.toContain(issued.body.token);
     });
 
     it('refuses a department key without a unit, and a unit that is not registered', async () => {
-      expect((await post('/api/v1/admin/api-keys', { role: 'department' })).body.errors).toEqual([{ field: 'unitId', reason: expect.any(String) }]);
-      expect((await post('/api/v1/admin/api-keys', { role: 'department', unitId: 'khong-co' })).status).toBe(422);
-      expect((await post('/api/v1/admin/api-keys', { role: 'root' })).status).toBe(400);
+      expect((await t.post('/api/v1/admin/api-keys', { role: 'department' })).body.errors).toEqual([{ field: 'unitId', reason: expect.any(String) }]);
+      expect((await t.post('/api/v1/admin/api-keys', { role: 'department', unitId: 'khong-co' })).status).toBe(422);
+      expect((await t.post('/api/v1/admin/api-keys', { role: 'root' })).status).toBe(400);
     });
 
     it('has no demo key for an unregistered unit', async () => {
-      expect((await post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: 'demo-dept-khong-co' })).status).toBe(401);
+      expect((await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted(), { token: 'demo-dept-khong-co' })).status).toBe(401);
     });
   });
 
@@ -270,20 +254,20 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
     const other = `demo-dept-${UNITS.justice}`;
     // Each row: the route, then the status each role gets. Writes that would pass use fresh records.
     const matrix: [string, (token: string, n: number) => Promise<request.Response>, Record<string, number>][] = [
-      ['POST units/{id}/events', (t, n) => post(`/api/v1/units/u-${n}/events`, examples.unitRegistered({ name: `Đơn vị ${n}` }), { token: t }),
+      ['POST units/{id}/events', (token, n) => t.post(`/api/v1/units/u-${n}/events`, examples.unitRegistered({ name: `Đơn vị ${n}` }), { token }),
         { 'demo-admin': 201, [dept]: 403, 'demo-manager': 403, 'demo-inspector': 403 }],
-      ['POST tasks/{id}/events (own task)', (t, n) => post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: `${n}` }), { token: t }),
+      ['POST tasks/{id}/events (own task)', (token, n) => t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: `${n}` }), { token }),
         { 'demo-admin': 201, [dept]: 201, [other]: 403, 'demo-manager': 403, 'demo-inspector': 403 }],
-      ['POST legal-documents/{id}/events (own draft)', (t, n) => post(`/api/v1/legal-documents/d-${n}/events`, examples.draftRegistered(), { token: t }),
+      ['POST legal-documents/{id}/events (own draft)', (token, n) => t.post(`/api/v1/legal-documents/d-${n}/events`, examples.draftRegistered(), { token }),
         { 'demo-admin': 201, [dept]: 201, [other]: 403, 'demo-manager': 403 }],
-      ['POST documents/{id}/events', (t, n) => post(`/api/v1/documents/ubnd-dak-song.2022.${n}.cv-ubnd/events`,
-        examples.documentRegistered({ reference: `${n}/CV-UBND`, documentType: 'cong_van' }), { token: t }),
+      ['POST documents/{id}/events', (token, n) => t.post(`/api/v1/documents/ubnd-dak-song.2022.${n}.cv-ubnd/events`,
+        examples.documentRegistered({ reference: `${n}/CV-UBND`, documentType: 'cong_van' }), { token }),
         { 'demo-admin': 201, [dept]: 201, 'demo-manager': 403, 'demo-inspector': 403 }],
-      ['POST events:batch', (t, n) => post('/api/v1/events:batch', [{ stream: { kind: 'task', id: 'T-07' }, ...examples.taskProgressReported({ note: `b${n}` }), idempotencyKey: freshKey() }], { token: t }),
+      ['POST events:batch', (token, n) => t.post('/api/v1/events:batch', [{ stream: { kind: 'task', id: 'T-07' }, ...examples.taskProgressReported({ note: `b${n}` }), idempotencyKey: freshKey() }], { token }),
         { 'demo-admin': 201, [dept]: 201, [other]: 403, 'demo-manager': 403 }],
-      ['POST admin/api-keys', (t) => post('/api/v1/admin/api-keys', { role: 'manager' }, { token: t }),
+      ['POST admin/api-keys', (token) => t.post('/api/v1/admin/api-keys', { role: 'manager' }, { token }),
         { 'demo-admin': 201, [dept]: 403, 'demo-manager': 403, 'demo-inspector': 403 }],
-      ['GET admin/api-keys', (t) => request(app.getHttpServer()).get('/api/v1/admin/api-keys').set('Authorization', `Bearer ${t}`),
+      ['GET admin/api-keys', (token) => request(t.app.getHttpServer()).get('/api/v1/admin/api-keys').set('Authorization', `Bearer ${token}`),
         { 'demo-admin': 200, [dept]: 403, 'demo-manager': 403, 'demo-inspector': 403 }],
     ];
     let n = 1000;
@@ -295,11 +279,11 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
   });
 
   it('serves the OpenAPI document with every event type and an example of each', async () => {
-    const res = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    const res = await request(t.app.getHttpServer()).get('/docs-json').expect(200);
     const op = res.body.paths['/api/v1/{collection}/{id}/events'].post;
     expect(Object.keys(op.requestBody.content['application/json'].examples)).toHaveLength(37);
     expect(res.body.components.schemas.TaskDefinedData.properties.dueOn).toMatchObject({ type: 'string', format: 'date' });
     expect(res.body.paths['/api/v1/events:batch']).toBeDefined();
-    await request(app.getHttpServer()).get('/docs').expect(200);
+    await request(t.app.getHttpServer()).get('/docs').expect(200);
   });
 });

@@ -1,10 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
-import { Database, Ledger } from '@reform-ledger/ledger';
-import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
-import { freshKey, seedSkeleton, startApp } from '../testing';
+import { testEngines } from '@reform-ledger/ledger/testing';
+import { appUnderTest, freshKey, seedSkeleton } from '../testing';
 
 /**
  * Property: no malformed or hostile request is ever stored or answered with a 5xx. Each generated
@@ -83,32 +81,20 @@ const mutation: fc.Arbitrary<Mutation> = fc.tuple(fc.constantFrom(...bases()), f
 });
 
 describe.each(testEngines())('hostile requests on $name PostgreSQL', (engine) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let app: INestApplication;
-  let ledger: Ledger;
+  const t = appUnderTest(engine);
 
   beforeAll(async () => {
-    testDb = await engine.setup();
-    db = await testDb.open(10);
-    ledger = new Ledger(db.pool);
-    app = await startApp(db);
-    await seedSkeleton(app);
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await testDb?.teardown();
+    await seedSkeleton(t.app);
   }, 60_000);
 
   it(`refuses ${RUNS} generated malformed or hostile requests with a 4xx problem, storing nothing`, async () => {
-    const count = async () => Number((await db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
-    const before = { head: await db.pool.query('SELECT max(global_position) AS p FROM ledger_events').then((r) => r.rows[0].p), count: await count() };
+    const count = async () => Number((await t.db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
+    const before = { head: await t.db.pool.query('SELECT max(global_position) AS p FROM ledger_events').then((r) => r.rows[0].p), count: await count() };
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(mutation, async (m) => {
         seen.set(m.label.replace(/ key .*/, ' key'), (seen.get(m.label.replace(/ key .*/, ' key')) ?? 0) + 1);
-        const res = await request(app.getHttpServer())
+        const res = await request(t.app.getHttpServer())
           .post(m.path)
           .set('Authorization', 'Bearer demo-admin')
           .set('Idempotency-Key', m.key ?? freshKey())
@@ -120,17 +106,17 @@ describe.each(testEngines())('hostile requests on $name PostgreSQL', (engine) =>
       }),
       { numRuns: RUNS, seed: 20221130 },
     );
-    expect({ head: await db.pool.query('SELECT max(global_position) AS p FROM ledger_events').then((r) => r.rows[0].p), count: await count() }).toEqual(before);
+    expect({ head: await t.db.pool.query('SELECT max(global_position) AS p FROM ledger_events').then((r) => r.rows[0].p), count: await count() }).toEqual(before);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(seen.size).toBeGreaterThanOrEqual(14);
   }, 300_000);
 
   it('stores SQL-looking free text verbatim, as data, with the ledger intact', async () => {
     const note = "'; DROP TABLE ledger_events; -- Đắk Song";
-    const res = await request(app.getHttpServer()).post('/api/v1/tasks/T-07/events').set('Authorization', 'Bearer demo-admin')
+    const res = await request(t.app.getHttpServer()).post('/api/v1/tasks/T-07/events').set('Authorization', 'Bearer demo-admin')
       .set('Idempotency-Key', freshKey()).send(examples.taskProgressReported({ note })).expect(201);
-    const [event] = await ledger.readStream('task:T-07', { fromVersion: res.body.streamVersion });
+    const [event] = await t.ledger.readStream('task:T-07', { fromVersion: res.body.streamVersion });
     expect((event.data as { note: string }).note).toBe(note);
-    expect((await ledger.verify()).ok).toBe(true);
+    expect((await t.ledger.verify()).ok).toBe(true);
   });
 });

@@ -1,47 +1,33 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { Database, Ledger } from '@reform-ledger/ledger';
-import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
-import { startApp } from '../testing';
+import { testEngines } from '@reform-ledger/ledger/testing';
+import { appUnderTest } from '../testing';
 import { CT01_VISITS, TASKS } from './daksong-2022/scenario';
 import { loadScenario, ScenarioReport } from './load';
 
 describe.each(testEngines())('the seed district, Đắk Song 2022, on $name PostgreSQL', (engine) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let app: INestApplication;
-  let ledger: Ledger;
+  const t = appUnderTest(engine);
   let report: ScenarioReport;
   let loadSeconds: number;
   const get = async (path: string) => {
-    const res = await request(app.getHttpServer()).get(path).set('Authorization', 'Bearer demo-inspector');
+    const res = await request(t.app.getHttpServer()).get(path).set('Authorization', 'Bearer demo-inspector');
     expect({ path, status: res.status }).toEqual({ path, status: 200 });
     return res.body;
   };
 
   beforeAll(async () => {
-    testDb = await engine.setup();
-    db = await testDb.open(10);
-    ledger = new Ledger(db.pool);
-    app = await startApp(db);
     const started = performance.now();
-    report = await loadScenario(ledger);
+    report = await loadScenario(t.ledger);
     loadSeconds = (performance.now() - started) / 1000;
     await get(`/api/v1/plans?minPosition=${report.head}`);
     await get(`/api/v1/inspections?minPosition=${report.head}`);
     await get(`/api/v1/legal-documents?minPosition=${report.head}`);
   }, 120_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await testDb?.teardown();
-  }, 60_000);
-
   it('loads in two phases, quickly, once', async () => {
     expect(report.loaded).toBe(true);
     expect(report.phaseOneEnd).toBeLessThan(report.head);
     expect(loadSeconds).toBeGreaterThan(0); // printed by npm start; not asserted (no timed assertions)
-    expect((await loadScenario(ledger)).loaded).toBe(false);
+    expect((await loadScenario(t.ledger)).loaded).toBe(false);
   });
 
   it('reproduces 55 of 55 tasks done as of 30/11/2022, fewer at 30/06, and fewer as known before the late reports', async () => {

@@ -1,41 +1,28 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
-import { Database, verifyBundle } from '@reform-ledger/ledger';
-import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
-import { poster, seedSkeleton, startApp } from '../testing';
+import { verifyBundle } from '@reform-ledger/ledger';
+import { testEngines } from '@reform-ledger/ledger/testing';
+import { appUnderTest, seedSkeleton } from '../testing';
 
 const { UNITS } = examples;
 
 describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engine) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let app: INestApplication;
-  let post: ReturnType<typeof poster>;
+  const t = appUnderTest(engine);
   let beforeLate: string;
   let afterDefinitions: number;
-  const get = (path: string, token = 'demo-manager') => request(app.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
+  const get = (path: string, token = 'demo-manager') => request(t.app.getHttpServer()).get(path).set('Authorization', `Bearer ${token}`);
   // The last position written (not the gap-free head, which can trail by a projector transaction in flight).
-  const latest = async () => Number((await db.pool.query('SELECT max(global_position) AS p FROM ledger_events')).rows[0].p);
+  const latest = async () => Number((await t.db.pool.query('SELECT max(global_position) AS p FROM ledger_events')).rows[0].p);
   const fresh = async (path: string, token?: string) => get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${await latest()}`, token);
 
   beforeAll(async () => {
-    testDb = await engine.setup();
-    db = await testDb.open(10);
-    app = await startApp(db);
-    post = poster(app);
-    await seedSkeleton(app); // plan cchc-2022 and task T-07 (Phòng Nội vụ, due 30/11/2022)
-    for (const id of ['T-08', 'T-09']) await post(`/api/v1/tasks/${id}/events`, examples.taskDefined({ dueOn: '2022-06-30' })).expect(201);
-    afterDefinitions = (await post('/api/v1/tasks/T-09/events', examples.taskReassigned({ occurredAt: '2022-07-01', leadUnitId: UNITS.justice })).expect(201)).body.globalPosition;
-    await post('/api/v1/tasks/T-08/events', examples.taskCompleted({ occurredAt: '2022-06-12' })).expect(201);
-    beforeLate = ((await db.pool.query('SELECT clock_timestamp() AS t')).rows[0].t as Date).toISOString();
+    await seedSkeleton(t.app); // plan cchc-2022 and task T-07 (Phòng Nội vụ, due 30/11/2022)
+    for (const id of ['T-08', 'T-09']) await t.post(`/api/v1/tasks/${id}/events`, examples.taskDefined({ dueOn: '2022-06-30' })).expect(201);
+    afterDefinitions = (await t.post('/api/v1/tasks/T-09/events', examples.taskReassigned({ occurredAt: '2022-07-01', leadUnitId: UNITS.justice })).expect(201)).body.globalPosition;
+    await t.post('/api/v1/tasks/T-08/events', examples.taskCompleted({ occurredAt: '2022-06-12' })).expect(201);
+    beforeLate = ((await t.db.pool.query('SELECT clock_timestamp() AS t')).rows[0].t as Date).toISOString();
     // Reported late: done on 20/11, recorded after `beforeLate`.
-    await post('/api/v1/tasks/T-07/events', examples.taskCompleted({ occurredAt: '2022-11-20' })).expect(201);
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await testDb?.teardown();
+    await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted({ occurredAt: '2022-11-20' })).expect(201);
   }, 60_000);
 
   it('answers plan progress now, as of a date, as known at a moment, and at a position, echoing the cut', async () => {
@@ -59,7 +46,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
   });
 
   it('reads its own write with minPosition, and answers 503 with Retry-After when the view cannot get there', async () => {
-    const write = await post('/api/v1/tasks/T-09/events', examples.taskCompleted({ occurredAt: '2022-11-25' })).expect(201);
+    const write = await t.post('/api/v1/tasks/T-09/events', examples.taskCompleted({ occurredAt: '2022-11-25' })).expect(201);
     const read = await get(`/api/v1/plans/cchc-2022/progress?minPosition=${write.body.globalPosition}`).expect(200);
     expect(read.body.completed).toBe(3);
     expect(read.body.cut.position).toBeGreaterThanOrEqual(write.body.globalPosition);
@@ -89,7 +76,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
       ['/api/v1/recruitments/vc-2022/events', examples.eligibilityDecided({ applicationId: 'A2', eligible: false, reason: 'Thiếu văn bằng' })],
       ['/api/v1/legal-documents/q-01/events', examples.draftRegistered()],
       ['/api/v1/legal-documents/q-01/events', examples.draftAppraised()],
-    ] as const) await post(path, body).expect(201);
+    ] as const) await t.post(path, body).expect(201);
     const log = (await fresh('/api/v1/inspections/kt-2022/log')).body;
     expect(log.visits.map((v: { unitId: string; date: string }) => [v.unitId, v.date])).toEqual([[UNITS.namBinh, '2022-05-12'], [UNITS.namBinh, '2022-09-01'], [UNITS.ducAn, '2022-10-03']]);
     expect(log.visits[0].unitName).toBe('UBND xã Nam Bình');
@@ -114,7 +101,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     it('is for inspectors and admins only', async () => {
       expect((await get('/api/v1/audit/verify', 'demo-manager')).status).toBe(403);
       expect((await get('/api/v1/audit/verify', `demo-dept-${UNITS.homeAffairs}`)).status).toBe(403);
-      const stored = Number((await db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
+      const stored = Number((await t.db.pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
       expect((await get('/api/v1/audit/verify', 'demo-inspector').expect(200)).body).toEqual({ ok: true, checked: stored });
     });
 
@@ -127,8 +114,8 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     });
 
     it('lists activity by unit and actor', async () => {
-      await post('/api/v1/tasks/T-10/events', examples.taskDefined()).expect(201);
-      await post('/api/v1/tasks/T-10/events', examples.taskProgressReported(), { token: `demo-dept-${UNITS.homeAffairs}` }).expect(201);
+      await t.post('/api/v1/tasks/T-10/events', examples.taskDefined()).expect(201);
+      await t.post('/api/v1/tasks/T-10/events', examples.taskProgressReported(), { token: `demo-dept-${UNITS.homeAffairs}` }).expect(201);
       const res = await get(`/api/v1/audit/activity?unit=${UNITS.homeAffairs}`, 'demo-inspector').expect(200);
       expect(res.body.events).toEqual([expect.objectContaining({ streamId: 'task:T-10', type: 'TaskProgressReported' })]);
       const byKey = await get('/api/v1/audit/activity?actor=demo-admin&limit=2', 'demo-inspector').expect(200);
@@ -181,9 +168,9 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
 
   it('reports projection lag on /health and /metrics', async () => {
     await fresh('/api/v1/plans');
-    const health = (await request(app.getHttpServer()).get('/health').expect(200)).body;
+    const health = (await request(t.app.getHttpServer()).get('/health').expect(200)).body;
     expect(health.info.projections['plan-progress']).toEqual({ checkpoint: expect.any(Number), lag: expect.any(Number) });
-    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(t.app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^reform_ledger_projection_lag\{view="plan-progress"\} \d+$/m);
     expect(metrics.text).toMatch(/^reform_ledger_head_position \d+$/m);
   });
@@ -191,7 +178,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
   it('rebuilds a view while it keeps answering, then swaps to the new generation', async () => {
     const answer = (await fresh('/api/v1/plans/cchc-2022/progress?asOf=2022-11-30')).body;
     const before = (await get('/api/v1/admin/views', 'demo-admin').expect(200)).body.views.find((v: { view: string }) => v.view === 'plan-progress');
-    await request(app.getHttpServer()).post('/api/v1/admin/views/plan-progress/rebuild').set('Authorization', 'Bearer demo-admin').expect(202);
+    await request(t.app.getHttpServer()).post('/api/v1/admin/views/plan-progress/rebuild').set('Authorization', 'Bearer demo-admin').expect(202);
     expect((await get('/api/v1/plans/cchc-2022/progress?asOf=2022-11-30').expect(200)).body).toEqual(answer);
     let after = before;
     for (let i = 0; i < 200 && (after.rebuilding || after.generations[0].generation === before.generations[0].generation); i++) {
@@ -200,6 +187,6 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     }
     expect(after.generations).toEqual([{ generation: before.generations[0].generation + 1, status: 'active', checkpoint: expect.any(Number) }]);
     expect((await fresh('/api/v1/plans/cchc-2022/progress?asOf=2022-11-30')).body).toEqual(answer);
-    expect((await request(app.getHttpServer()).post('/api/v1/admin/views/nope/rebuild').set('Authorization', 'Bearer demo-admin')).status).toBe(404);
+    expect((await request(t.app.getHttpServer()).post('/api/v1/admin/views/nope/rebuild').set('Authorization', 'Bearer demo-admin')).status).toBe(404);
   }, 20_000);
 });
