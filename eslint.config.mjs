@@ -33,7 +33,14 @@ export default [
               onlyDependOnLibsWithTags: ['type:read', 'type:ledger', 'type:domain'],
               bannedExternalImports: ['@nestjs/*'],
             },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read'] },
+            // Reports (DOCX, XLSX, CSV) read the views, the domain's vocabulary and, for the document links the views
+            // do not carry yet, a record's own stream. Never Nest, never an ORM.
+            {
+              sourceTag: 'type:report',
+              onlyDependOnLibsWithTags: ['type:report', 'type:read', 'type:ledger', 'type:domain'],
+              bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg'],
+            },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read', 'type:report'] },
           ],
         },
       ],

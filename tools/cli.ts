@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Ledger, openDatabase, verifyBundle } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
+import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
 
 /**
  * npm run reform-ledger -- verify <bundle.tar>   check an export bundle offline (no server, no database)
  * npm run rebuild -- <view|all>                   rebuild views into new tables, then swap (progress on stderr)
  * npm run projector                               run the projector as its own process (API with PROJECTOR=external)
+ * npm run report -- cchc --year 2022 --as-of 2022-11-30 -o bao-cao-cchc-2022.docx   the CCHC report (DOCX) at a cut
  */
 const usage = () => {
-  console.error(`usage: reform-ledger verify <bundle.tar> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector`);
+  console.error(`usage: reform-ledger verify <bundle.tar> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc …\n${REPORT_USAGE}`);
   process.exit(2);
 };
 
@@ -19,7 +21,7 @@ const bar = (done: number, total: number) => {
 };
 
 const main = async () => {
-  const [command, arg] = process.argv.slice(2);
+  const [command, arg, ...rest] = process.argv.slice(2);
   if (command === 'verify') {
     if (!arg) usage();
     const verdict = verifyBundle(readFileSync(arg));
@@ -30,6 +32,15 @@ const main = async () => {
       console.log(`BROKEN: ${verdict.reason}${verdict.firstBadPosition !== undefined ? ` (first bad event at position ${verdict.firstBadPosition})` : ''}; ${verdict.checked} events checked before it`);
     }
     process.exit(verdict.ok ? 0 : 1);
+  }
+  if (command === 'report') {
+    const db = await openDatabase();
+    try {
+      await reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
+    } finally {
+      await db.close();
+    }
+    return;
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
   const db = await openDatabase();

@@ -22,6 +22,7 @@ import { ProjectionsModule } from './views/projections.module';
 import { ViewsController } from './views/views.controller';
 import { AdminViewsController } from './views/admin-views.controller';
 import { AuditController } from './audit/audit.controller';
+import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
 import { Problem, ProblemFilter, sendProblem, toProblem } from './problem';
 
 export type AppOptions = {
@@ -66,12 +67,13 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
         },
       }),
     ],
-    controllers: [HealthController, EventsController, ApiKeysController, ViewsController, AuditController, AdminViewsController],
+    controllers: [HealthController, EventsController, ApiKeysController, ViewsController, AuditController, AdminViewsController, ReportsController],
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
       ApiKeys,
       AuthGuard,
       RecordEventsHandler,
+      ...REPORT_PROVIDERS,
       { provide: APP_FILTER, useClass: ProblemFilter },
     ],
   })

@@ -51,8 +51,9 @@ export const CT01_VISITS: [string, string, string, number][] = [
 ];
 
 const units: Entry[] = [
-  unit(DISTRICT, 'UBND huyện Đắk Song', 'district', ['UBND huyện Đăk Song']),
   unit('ubnd-tinh-dak-nong', 'UBND tỉnh Đắk Nông', 'province', ['UBND tỉnh Đăk Nông']),
+  // The district is in Đắk Nông: its reports follow the province's cut-offs (annual: 30/11).
+  unit(DISTRICT, 'UBND huyện Đắk Song', 'district', ['UBND huyện Đăk Song'], 'ubnd-tinh-dak-nong'),
   unit('vp-chinh-phu', 'Văn phòng Chính phủ', 'central'),
   unit('huyen-uy-dak-song', 'Huyện ủy Đắk Song', 'party_committee', ['Huyện ủy Đăk Song']),
   unit('tinh-uy-dak-nong', 'Tỉnh ủy Đắk Nông', 'party_committee', ['Tỉnh ủy Đăk Nông']),

@@ -1,0 +1,74 @@
+import { DocumentType, IsoDate, vietnameseDate } from '@reform-ledger/domain';
+
+/**
+ * Numbers, dates and document citations as Vietnamese administrative writing has them:
+ * `1.393`, `81,3 %`, `06 văn bản`, `30/11/2022`, "Quyết định số 39/QĐ-UBND ngày 10/01/2022 của …".
+ */
+
+const NBSP = '\u00a0';
+const integers = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+
+/** 1393 → "1.393"; 81.3 → "81,3". */
+export const viNumber = (n: number): string => (Number.isInteger(n) ? integers : oneDecimal).format(n);
+
+/** A count as official reports write it: below ten with a leading zero ("06 dự thảo", "02 lần"). */
+export const viCount = (n: number): string => (n > 0 && n < 10 ? `0${n}` : viNumber(n));
+
+/** A share as a percentage with one decimal, rounded half up: 42/265 → "15,8 %"; 55/55 → "100 %". */
+export const viPercent = (numerator: number, denominator: number): string =>
+  denominator === 0 ? '—' : `${viNumber(Math.round((numerator * 1000) / denominator) / 10)}${NBSP}%`;
+
+export const viDate = (date: IsoDate): string => vietnameseDate(date);
+
+/** An instant in Vietnam's time: "17:00 ngày 05/12/2022". */
+export const viMoment = (instant: string): string => {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    }).formatToParts(new Date(instant)).map((p) => [p.type, p.value]),
+  );
+  return `${parts.hour}:${parts.minute}:${parts.second} ngày ${parts.day}/${parts.month}/${parts.year}`;
+};
+
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
+export const roman = (n: number): string => ROMAN[n - 1] ?? String(n);
+
+/** Uppercase with Vietnamese diacritics kept: "huyện Đắk Song" → "HUYỆN ĐẮK SONG". */
+export const upper = (text: string): string => text.toLocaleUpperCase('vi');
+
+export const DOCUMENT_TYPE_NAMES: Record<DocumentType, string> = {
+  quyet_dinh: 'Quyết định', ke_hoach: 'Kế hoạch', cong_van: 'Công văn', bao_cao: 'Báo cáo', thong_bao: 'Thông báo',
+  chi_thi: 'Chỉ thị', nghi_quyet: 'Nghị quyết', nghi_dinh: 'Nghị định', thong_tu: 'Thông tư', thong_tu_lien_tich: 'Thông tư liên tịch',
+  luat: 'Luật', to_trinh: 'Tờ trình', bao_cao_tham_dinh: 'Báo cáo thẩm định', other: 'Văn bản',
+};
+
+export type CitedDocument = { reference: string; date: IsoDate; documentType: DocumentType; title?: string; issuerName: string };
+
+/**
+ * What a document is about, from its registered title, as it follows "về": the type name is not
+ * repeated, a leading "Về (việc)" is dropped, and a title that only names the document again
+ * ("Quyết định QPPL số 01/2022") gives no subject.
+ */
+export const subjectOf = (doc: Pick<CitedDocument, 'documentType' | 'title' | 'reference'>): string | null => {
+  let title = doc.title?.trim();
+  if (!title) return null;
+  const type = DOCUMENT_TYPE_NAMES[doc.documentType];
+  if (title.toLocaleLowerCase('vi').startsWith(type.toLocaleLowerCase('vi'))) {
+    title = title.slice(type.length).trim();
+    if (!title || /(^|\s)số\s|\d/.test(title)) return null;
+  }
+  title = title.replace(/^về việc\s+|^về\s+/i, '');
+  // Lower-case the first letter of an ordinary word; keep acronyms (QPPL, PCI) and proper names as written.
+  return /^\p{Lu}\p{Ll}/u.test(title) && !/^(Đắk|Đăk|Ủy|UBND|Nghị|Chính)/.test(title) ? title[0].toLocaleLowerCase('vi') + title.slice(1) : title;
+};
+
+/** First mention: type, number, date, issuer and subject. */
+export const citeFull = (doc: CitedDocument): string => {
+  const subject = subjectOf(doc);
+  const about = subject ? ` ${doc.documentType === 'quyet_dinh' || doc.documentType === 'cong_van' ? 'về việc' : 'về'} ${subject}` : '';
+  return `${DOCUMENT_TYPE_NAMES[doc.documentType]} số ${doc.reference} ngày ${viDate(doc.date)} của ${doc.issuerName}${about}`;
+};
+
+/** Later mentions: type and number. */
+export const citeShort = (doc: Pick<CitedDocument, 'documentType' | 'reference'>): string => `${DOCUMENT_TYPE_NAMES[doc.documentType]} số ${doc.reference}`;
