@@ -5,3 +5,4 @@ export * from './model';
 export * from './docx';
 export * from './cchc/gather';
 export * from './cchc/build';
+export * from './sheets';

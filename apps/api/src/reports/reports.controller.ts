@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Ledger } from '@reform-ledger/ledger';
@@ -11,6 +12,7 @@ import { AuthGuard, Roles } from '../auth/auth.guard';
 import { ID_PATTERN } from '../events/fields';
 import { Problem } from '../problem';
 import { parseCut, ReadQuery } from '../views/cut';
+import { SheetFormatInterceptor } from './sheet-format.interceptor';
 
 /** The source of the signed tree head on the report's last page (issue 11 provides a real one). */
 export const TREE_HEAD = Symbol('TREE_HEAD');
@@ -18,10 +20,12 @@ export const TREE_HEAD = Symbol('TREE_HEAD');
 export const REPORT_CUTOFFS = Symbol('REPORT_CUTOFFS');
 
 /**
- * The report's providers. The tree head comes from `noSignedTreeHead` until the ledger signs its heads
- * (issue 11): then TREE_HEAD becomes the ledger's current signed head.
+ * The report's providers, and `?format=xlsx|csv` on the read routes. The tree head comes from
+ * `noSignedTreeHead` until the ledger signs its heads (issue 11): then TREE_HEAD becomes the ledger's
+ * current signed head.
  */
 export const REPORT_PROVIDERS = [
+  { provide: APP_INTERCEPTOR, useClass: SheetFormatInterceptor },
   { provide: TREE_HEAD, useValue: noSignedTreeHead },
   { provide: REPORT_CUTOFFS, useFactory: () => provinceCutoffs(process.env.REPORT_CUTOFFS) },
 ];
