@@ -32,7 +32,7 @@ describe.each(testEngines())('every view as XLSX and CSV on $name PostgreSQL', (
     expect({ route, status: xlsx.status, type: xlsx.headers['content-type'] }).toEqual({ route, status: 200, type: XLSX_TYPE });
     expect(xlsx.headers['content-disposition']).toMatch(/^attachment; filename=".+-2022-11-30-vi-tri-\d+\.xlsx"$/);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Buffer);
+    await workbook.xlsx.load(Uint8Array.from(xlsx.body as Buffer).buffer);
     const sheets = workbook.worksheets.map((s) => {
       const rows: unknown[][] = [];
       s.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as unknown[]).slice(1)));
