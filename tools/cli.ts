@@ -37,6 +37,9 @@ const main = async () => {
     const db = await openDatabase();
     try {
       await reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
+    } catch (error) {
+      console.error((error as Error).message); // a bad flag or a request the ledger cannot answer: no stack trace
+      process.exitCode = 2;
     } finally {
       await db.close();
     }
