@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { useTimeZone } from '@reform-ledger/calendar';
 import { Ledger, openDatabase, verifyBundle } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
 
@@ -32,6 +33,8 @@ const main = async () => {
     process.exit(verdict.ok ? 0 : 1);
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
+  // The views' days are days in the ledger's time zone, as in the API (set once, before anything is read).
+  useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   const db = await openDatabase();
   const ledger = new Ledger(db.pool);
   const store = await TemporalStore.open(db.url);

@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN, Optional } from '../events/fields';
+import { ID_PATTERN, Optional, reason } from '../events/fields';
 import { ApiKeys, ROLES, Role } from './api-keys';
 import { AuthGuard, Roles } from './auth.guard';
 
 class IssueKeyRequest {
-  @ApiProperty({ enum: ROLES }) @IsIn([...ROLES]) role!: Role;
+  @ApiProperty({ enum: ROLES }) @IsIn([...ROLES], reason('one_of', { values: ROLES })) role!: Role;
   @ApiProperty({ required: false, description: 'The unit the key acts for; required for department keys', example: 'phong-noi-vu' })
-  @Optional() @Matches(ID_PATTERN) unitId?: string;
-  @ApiProperty({ required: false, maxLength: 200 }) @Optional() @IsString() @MaxLength(200) label?: string;
+  @Optional() @IsString(reason('text.type')) @Matches(ID_PATTERN, reason('id.format')) unitId?: string;
+  @ApiProperty({ required: false, maxLength: 200 }) @Optional() @IsString(reason('text.type')) @MaxLength(200, reason('text.length', { min: 0, max: 200 })) label?: string;
 }
 
 @ApiTags('admin')

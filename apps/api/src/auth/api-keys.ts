@@ -3,7 +3,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { streamIdOf } from '@reform-ledger/domain';
 import { Database, Ledger, uuidv7 } from '@reform-ledger/ledger';
 import { DATABASE } from '../database.module';
-import { Problem } from '../problem';
+import { invalid, Problem } from '../problem';
 
 export const ROLES = ['department', 'inspector', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -92,8 +92,8 @@ export class ApiKeys implements OnModuleInit {
       await this.insert(this.db.pool, token, token, 'department', department[1], 'demo');
       row = (await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE token_hash = $1`, [hash(token)])).rows[0];
     }
-    if (!row) throw new Problem(401, 'auth.invalid_key', 'The API key is not known');
-    if (row.revoked_at !== null) throw new Problem(401, 'auth.revoked_key', `The API key ${row.key_id} was revoked at ${row.revoked_at}`);
+    if (!row) throw new Problem(401, 'auth.invalid_key');
+    if (row.revoked_at !== null) throw new Problem(401, 'auth.revoked_key', { keyId: row.key_id, revokedAt: row.revoked_at });
     const { keyId, role, unitId } = toKey(row);
     return { keyId, role, ...(unitId && { unitId }) };
   }
@@ -101,10 +101,10 @@ export class ApiKeys implements OnModuleInit {
   /** Issues a key; the token is returned once and never stored. */
   async issue(role: Role, unitId: string | undefined, label: string | undefined): Promise<ApiKey & { token: string }> {
     if (role === 'department' && unitId === undefined) {
-      throw new Problem(400, 'request.invalid', 'A department key acts for one unit', [{ field: 'unitId', reason: 'is required for a department key' }]);
+      throw invalid([{ field: 'unitId', reason: 'key.unit_required' }]);
     }
     if (unitId !== undefined && (await this.ledger.streamVersion(streamIdOf('unit', unitId))) === 0) {
-      throw new Problem(422, 'unit.not_registered', `Unit ${unitId} is not registered`, [{ field: 'unitId', reason: 'is not a registered unit' }]);
+      throw new Problem(422, 'unit.not_registered', { unitId }, [{ field: 'unitId', reason: 'unit.not_registered', params: { unitId } }]);
     }
     const token = `rl_${randomBytes(32).toString('base64url')}`;
     const keyId = `key_${uuidv7().replace(/-/g, '').slice(-16)}`;
@@ -120,7 +120,7 @@ export class ApiKeys implements OnModuleInit {
   async revoke(keyId: string): Promise<ApiKey> {
     const { rows } = await this.db.pool.query<Row>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = $1 RETURNING ${COLUMNS}`, [keyId]);
-    if (!rows[0]) throw new Problem(404, 'api_key.not_found', `No API key ${keyId}`, [{ field: 'keyId', reason: 'is not a key' }]);
+    if (!rows[0]) throw new Problem(404, 'api_key.not_found', { keyId });
     return toKey(rows[0]);
   }
 }

@@ -6,22 +6,11 @@ import { eventTypesOf, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import { Projector } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
-import { Problem } from '../problem';
+import { FieldProblem, invalid, Problem } from '../problem';
+import { COLLECTIONS, kindNamed } from './collections';
 import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
 import { EVENT_SCHEMAS } from './event-schemas';
-import { FieldError, validateSubmission } from './validate';
-
-/** The URL collection of each kind of record. */
-export const COLLECTIONS: Record<string, RecordKind> = {
-  units: 'unit', documents: 'document', plans: 'plan', tasks: 'task', inspections: 'inspection',
-  'legal-documents': 'legal-document', recruitments: 'recruitment',
-};
-/** A kind from its name or its collection: `task` or `tasks`. */
-const kindNamed = (name: unknown): RecordKind | undefined => {
-  if (typeof name !== 'string') return undefined;
-  if ((RECORD_KINDS as readonly string[]).includes(name)) return name as RecordKind;
-  return Object.hasOwn(COLLECTIONS, name) ? COLLECTIONS[name] : undefined;
-};
+import { validateSubmission } from './validate';
 const MAX_BATCH = 1000;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -48,18 +37,17 @@ export class RecordEventsHandler implements ICommandHandler<RecordEvents, Record
   }
 }
 
-const invalid = (errors: FieldError[], detail = 'The request does not match the event schema') => new Problem(400, 'request.invalid', detail, errors);
-
+/** The key of a write (the header) or of a batch item (its idempotencyKey): required, so a retry records nothing new. */
 const idempotencyKeyOf = (value: unknown, field: string): string => {
-  if (value === undefined) throw invalid([{ field, reason: 'is required on every write, so a retry creates nothing new' }]);
-  if (typeof value !== 'string' || !KEY.test(value)) throw invalid([{ field, reason: 'must be 1 to 200 visible ASCII characters' }]);
+  if (value === undefined) throw invalid([{ field, reason: field === 'Idempotency-Key' ? 'header.idempotency_key.missing' : 'item.idempotency_key.missing' }]);
+  if (typeof value !== 'string' || !KEY.test(value)) throw invalid([{ field, reason: 'header.idempotency_key.invalid' }]);
   return value;
 };
 
 const expectedVersionOf = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw invalid([{ field: 'If-Match', reason: 'must be the expected stream version, e.g. "3"' }]);
+  if (!match) throw invalid([{ field: 'If-Match', reason: 'header.if_match.invalid' }]);
   return Number(match[1]);
 };
 
@@ -112,7 +100,7 @@ export class EventsController {
   ): Promise<Recorded> {
     const kind = Object.hasOwn(COLLECTIONS, collection) ? COLLECTIONS[collection] : undefined;
     if (!kind) {
-      throw new Problem(404, 'route.not_found', `No collection ${collection}; use one of ${Object.keys(COLLECTIONS).join(', ')}`);
+      throw new Problem(404, 'route.not_found', { collection, collections: Object.keys(COLLECTIONS) }, [], { detail: 'route.collection_unknown' });
     }
     const validated = validateSubmission(kind, id, body);
     if (validated.errors) throw invalid(validated.errors);
@@ -152,25 +140,23 @@ export class EventsController {
   async batch(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Req() req: Request): Promise<{ results: Recorded[] }> {
     const batchKey = idempotencyKeyOf(key, 'Idempotency-Key');
     const items = Array.isArray(body) ? body : (body as { submissions?: unknown } | null)?.submissions;
-    if (!Array.isArray(items) || items.length === 0) {
-      throw invalid([{ field: 'body', reason: 'must be a non-empty array of submissions (or { submissions: [...] })' }]);
-    }
+    if (!Array.isArray(items) || items.length === 0) throw invalid([{ field: 'body', reason: 'body.batch' }]);
     if (items.length > MAX_BATCH) {
-      throw new Problem(413, 'batch.too_large', `A batch holds at most ${MAX_BATCH} submissions; this one has ${items.length}`, [{ field: 'body', reason: `more than ${MAX_BATCH} submissions` }]);
+      throw new Problem(413, 'batch.too_large', { max: MAX_BATCH, count: items.length }, [{ field: 'body', reason: 'body.batch_size', params: { max: MAX_BATCH } }]);
     }
-    const errors: FieldError[] = [];
+    const errors: FieldProblem[] = [];
     const writes: Write[] = [];
     items.forEach((item: unknown, i) => {
       const at = `[${i}]`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        errors.push({ field: at, reason: 'must be an object { stream, type, occurredAt, data, idempotencyKey }' });
+        errors.push({ field: at, reason: 'body.item' });
         return;
       }
       const { stream, idempotencyKey, ...submission } = item as Record<string, unknown>;
       const ref = (typeof stream === 'object' && stream !== null ? stream : {}) as { kind?: unknown; id?: unknown };
       const kind = kindNamed(ref.kind);
       if (!kind) {
-        errors.push({ field: `${at}.stream.kind`, reason: `must be one of: ${RECORD_KINDS.join(', ')}` });
+        errors.push({ field: `${at}.stream.kind`, reason: 'stream.kind', params: { allowed: [...RECORD_KINDS] } });
         return;
       }
       let itemKey: string | undefined;
@@ -183,7 +169,9 @@ export class EventsController {
       if (validated.errors) errors.push(...validated.errors.map((e) => (e.field === `${at}.id` ? { ...e, field: `${at}.stream.id` } : e)));
       else if (itemKey) writes.push({ ...validated.submission, idempotencyKey: itemKey });
     });
-    if (errors.length > 0) throw invalid(errors, `${new Set(errors.map((e) => e.field.split('.')[0])).size} of ${items.length} submissions are invalid; nothing was recorded`);
+    if (errors.length > 0) {
+      throw invalid(errors, { detail: 'batch.items_invalid', params: { invalid: new Set(errors.map((e) => e.field.split('.')[0])).size, total: items.length } });
+    }
     const results = await this.commands.execute<RecordEvents, Recorded[]>(new RecordEvents(writes, { ...contextOf(req), correlationId: batchKey }, true));
     return { results };
   }
@@ -192,4 +180,5 @@ export class EventsController {
 const contextOf = (req: Request): WriteContext => ({
   actor: req.actor!,
   correlationId: String((req as { id?: unknown }).id ?? ''),
+  receivedAt: new Date().toISOString(),
 });

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Logger, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ledger } from '@reform-ledger/ledger';
-import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
+import { Projector, TemporalStore, VIEW_NAMES, viewNamed, VIEWS } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
 import { Problem } from '../problem';
 
@@ -39,8 +39,8 @@ export class AdminViewsController {
   @ApiOperation({ summary: 'Start a rebuild of a view (202); follow it with GET /api/v1/admin/views' })
   rebuild(@Param('view') name: string) {
     const view = viewNamed(name);
-    if (!view) throw new Problem(404, 'view.not_found', `No view ${name}; views: ${VIEWS.map((v) => v.name).join(', ')}`);
-    if (this.rebuilding.has(name)) throw new Problem(409, 'view.rebuilding', `${name} is already being rebuilt`);
+    if (!view) throw new Problem(404, 'view.not_found', { name, views: VIEW_NAMES }, [], { detail: 'view.unknown' });
+    if (this.rebuilding.has(name)) throw new Problem(409, 'view.rebuilding', { name });
     const progress = { startedAt: new Date().toISOString(), position: 0, head: 0 };
     this.rebuilding.set(name, progress);
     const rebuilder = new Projector(this.ledger, this.store);
