@@ -45,6 +45,9 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
   next();
 };
 
+/** Every controller of the API (the OpenAPI contract test walks them). */
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController];
+
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
     imports: [
@@ -60,7 +63,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
         },
       }),
     ],
-    controllers: [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController],
+    controllers: CONTROLLERS,
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
       ApiKeys,

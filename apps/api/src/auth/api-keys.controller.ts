@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from 
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { ID_PATTERN, Optional, reason } from '../events/fields';
+import { ApiProblems, ApiResult } from '../openapi';
 import { ApiKeys, ROLES, Role } from './api-keys';
 import { AuthGuard, Roles } from './auth.guard';
 
@@ -22,12 +23,16 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Issue an API key bound to a role and unit; the token is shown once' })
+  @ApiResult('ApiKeyIssued', 201)
+  @ApiProblems(400, 401, 403, 422)
   issue(@Body() body: IssueKeyRequest) {
     return this.keys.issue(body.role, body.unitId, body.label);
   }
 
   @Get()
   @ApiOperation({ summary: 'List API keys (never their tokens)' })
+  @ApiResult('ApiKeys')
+  @ApiProblems(401, 403)
   list() {
     return this.keys.list();
   }
@@ -35,6 +40,8 @@ export class ApiKeysController {
   @Delete(':keyId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key; it is refused from then on' })
+  @ApiResult('ApiKey')
+  @ApiProblems(401, 403, 404)
   revoke(@Param('keyId') keyId: string) {
     return this.keys.revoke(keyId);
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { eventTypesOf, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
+import { eventTypesOf, examples, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import { Projector } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
+import { ApiProblems, ApiResult } from '../openapi';
 import { FieldProblem, invalid, Problem } from '../problem';
 import { COLLECTIONS, kindNamed } from './collections';
 import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
@@ -51,6 +52,9 @@ const expectedVersionOf = (header: string | undefined): number | undefined => {
   return Number(match[1]);
 };
 
+/** Swagger's default, valid on what `npm start` loads: a finding at Nam Bình, which the Chỉ thị 01 inspection visited. */
+const SEED_EXAMPLE = examples.findingRecorded({ occurredAt: '2022-05-12', unitId: 'ubnd-xa-nam-binh', finding: 'Niêm yết thủ tục hành chính chưa đầy đủ', requiresAction: true });
+
 const examplesOf = (kind: RecordKind) =>
   Object.fromEntries(eventTypesOf(kind).map((type) => [type, { value: EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS].example }]));
 
@@ -64,9 +68,9 @@ export class EventsController {
 
   @Post(':collection/:id/events')
   @ApiOperation({ summary: 'Record what happened to a record (units, documents, plans, tasks, inspections, legal-documents, recruitments)' })
-  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
-  @ApiParam({ name: 'id', example: 'T-07' })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A retry with the same key returns the first result and records nothing new' })
+  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS), example: 'inspections' })
+  @ApiParam({ name: 'id', example: 'kt-ct01-2022', description: 'The record\'s id (kt-ct01-2022 is the seed district\'s Chỉ thị 01 inspection)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, example: 'seed-finding-1', description: 'A key of your choice, unique per request: a retry with the same key returns the first result and records nothing new' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The stream version the write expects, e.g. "3"; 409 if it has moved on' })
   @ApiBody({
     schema: {
@@ -79,16 +83,13 @@ export class EventsController {
         data: { oneOf: Object.values(EVENT_SCHEMAS).map((s) => ({ $ref: getSchemaPath(s.data) })) },
       },
     },
-    examples: Object.fromEntries(RECORD_KINDS.flatMap((kind) => Object.entries(examplesOf(kind)))),
+    examples: {
+      onTheSeed: { summary: 'A finding at a unit the Chỉ thị 01 inspection visited (valid on the seed district: POST to inspections/kt-ct01-2022)', value: SEED_EXAMPLE },
+      ...Object.fromEntries(RECORD_KINDS.flatMap((kind) => Object.entries(examplesOf(kind)))),
+    },
   })
-  @ApiResponse({ status: 201, description: '{ streamId, streamVersion, globalPosition, eventId, recordedAt }' })
-  @ApiResponse({ status: 400, description: 'Invalid request (problem+json naming each field)' })
-  @ApiResponse({ status: 401, description: 'Missing or unknown API key' })
-  @ApiResponse({ status: 403, description: 'This key may not write this record' })
-  @ApiResponse({ status: 404, description: 'Unknown record for an event that does not create one' })
-  @ApiResponse({ status: 409, description: 'Version conflict; currentVersion in the body' })
-  @ApiResponse({ status: 413, description: 'Too large' })
-  @ApiResponse({ status: 422, description: 'Refused by a domain rule; code is the rule, e.g. task.already_completed' })
+  @ApiResult('Recorded', 201, 'Recorded; ETag is the stream version. A retry with the same Idempotency-Key returns the same body')
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   async record(
     @Param('collection') collection: string,
     @Param('id') id: string,
@@ -113,7 +114,7 @@ export class EventsController {
   @Post('events\\:batch')
   @HttpCode(201)
   @ApiOperation({ summary: 'Record up to 1,000 submissions at once, all or nothing (imports)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Names the batch (its correlation id); each item carries its own key' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, example: 'seed-batch', description: 'Names the batch (its correlation id); each item carries its own key' })
   @ApiBody({
     description: 'An array of submissions (or { submissions: [...] })',
     schema: {
@@ -131,12 +132,13 @@ export class EventsController {
         },
       },
       example: [
-        { stream: { kind: 'plan', id: 'cchc-2022' }, ...EVENT_SCHEMAS.PlanIssued.example, idempotencyKey: 'import-2022-plan' },
-        { stream: { kind: 'task', id: 'T-07' }, ...EVENT_SCHEMAS.TaskDefined.example, idempotencyKey: 'import-2022-T-07' },
+        { stream: { kind: 'inspection', id: 'kt-ct01-2022' }, ...SEED_EXAMPLE, idempotencyKey: 'seed-batch-finding' },
+        { stream: { kind: 'recruitment', id: 'vien-chuc-2022' }, ...examples.roundHeld(), idempotencyKey: 'seed-batch-round' },
       ],
     },
   })
-  @ApiResponse({ status: 201, description: '{ results: [{ streamId, streamVersion, globalPosition, eventId, recordedAt }] } in input order' })
+  @ApiResult('BatchResult', 201, 'All recorded, in input order')
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   async batch(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Req() req: Request): Promise<{ results: Recorded[] }> {
     const batchKey = idempotencyKeyOf(key, 'Idempotency-Key');
     const items = Array.isArray(body) ? body : (body as { submissions?: unknown } | null)?.submissions;

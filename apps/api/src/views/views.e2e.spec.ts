@@ -312,7 +312,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
       await new Promise((r) => setTimeout(r, 25));
       after = (await get('/api/v1/admin/views', 'demo-admin')).body.views.find((v: { view: string }) => v.view === 'plan-progress');
     }
-    expect(after.generations).toEqual([{ generation: before.generations[0].generation + 1, status: 'active', checkpoint: expect.any(Number) }]);
+    expect(after.generations).toEqual([{ generation: before.generations[0].generation + 1, version: 2, status: 'active', checkpoint: expect.any(Number) }]);
     expect((await fresh('/api/v1/plans/cchc-2022/progress?asOf=2022-11-30')).body).toEqual(answer);
     expect((await request(t.app.getHttpServer()).post('/api/v1/admin/views/nope/rebuild').set('Authorization', 'Bearer demo-admin')).status).toBe(404);
   }, 20_000);
