@@ -58,7 +58,7 @@ export const loadScenario = async (ledger: Ledger, marks: Pick<Marks, 'list' | '
   if (done && phaseOneMark) return { loaded: false, phaseOne: phaseOneMark, head: done.position, anomalies: [] };
   const phaseOneEnd = markOf(PHASE_ONE, await inBatches(ledger, phaseOne(), 'phase-1'));
   await marks.put(phaseOneEnd);
-  log(`  phase 1 (reported by 30/11/2022) recorded up to position ${phaseOneEnd.position}, at ${phaseOneEnd.knownAt}`);
+  log(`  phase 1 (reported by 30/11/2022) recorded up to position ${phaseOneEnd.position}`);
   const results: ScenarioReport['anomalies'] = [];
   for (const [i, a] of anomalies().entries()) {
     let refused: Problem;
