@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Database } from '@reform-ledger/ledger';
-import { DATABASE } from './database.module';
+import { DATABASE, underLock } from './database.module';
 
 /** A named moment of this install's ledger, usable as a cut both ways. */
 export type Mark = { label: string; position: number; knownAt: string };
@@ -17,20 +17,9 @@ export type Mark = { label: string; position: number; knownAt: string };
 export class Marks implements OnModuleInit {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async onModuleInit() {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('marks schema'))`);
-      await client.query(`CREATE TABLE IF NOT EXISTS marks (
-        label text PRIMARY KEY, position bigint NOT NULL, known_at timestamptz NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+  onModuleInit() {
+    return underLock(this.db, 'marks schema', (client) => client.query(`CREATE TABLE IF NOT EXISTS marks (
+      label text PRIMARY KEY, position bigint NOT NULL, known_at timestamptz NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`).then(() => undefined));
   }
 
   /** Records a mark; one already recorded under the label is kept as it was. */

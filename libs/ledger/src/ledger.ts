@@ -8,7 +8,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { isUuid, uuidv7 } from './uuid';
-import { cutEnd, cutStart, storedInstant, timeZone } from '@reform-ledger/calendar';
+import { cutEnd, cutStart, isCalendarDate, isDateTime, timeZone } from '@reform-ledger/calendar';
 
 export type Actor = { keyId?: string; unitId?: string; role?: string; user?: string };
 
@@ -626,15 +626,22 @@ const toAppendResult = (streamId: string, r: StoredResult): AppendResult => ({
   duplicate: r.duplicate === true,
 });
 
+/** An occurrence as the ledger has always stored it: a date at 00:00 UTC (see @reform-ledger/calendar), a datetime as written. */
+const occurrenceText = (value: Date | string): string | undefined => {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (isCalendarDate(value)) return `${value}T00:00:00Z`;
+  return isDateTime(value) ? value : undefined;
+};
+
 /**
- * A Date or an ISO-8601 date/datetime, checked (calendar-impossible dates are refused), as UTC text
+ * A Date or an ISO-8601 date/datetime, checked (calendar-impossible dates are refused), as text
  * PostgreSQL reads without loss (microseconds kept). `as` says what a bare date means: for a stored
- * occurrence, the date itself (00:00 UTC, see @reform-ledger/calendar); as the end of a cut, the whole
- * of that day in the ledger's time zone; as the start of a range, from the start of that day.
+ * occurrence, the date itself (00:00 UTC); as the end of a cut, the whole of that day in the ledger's
+ * time zone; as the start of a range, from the start of that day.
  */
 const toTimestamp = (value: Date | string | undefined, field: string, as: 'occurrence' | 'cutEnd' | 'cutStart' = 'cutEnd'): string | null => {
   if (value === undefined || value === null) return null;
-  const text = as === 'occurrence' ? storedInstant(value) : as === 'cutEnd' ? cutEnd(value) : cutStart(value);
+  const text = as === 'occurrence' ? occurrenceText(value) : as === 'cutEnd' ? cutEnd(value) : cutStart(value);
   if (text === undefined) {
     throw new LedgerInputError('event.occurred_at_invalid', field, `${field} must be an ISO-8601 date or datetime`);
   }

@@ -167,7 +167,7 @@ describe.each(testEngines())('views at any cut on $name PostgreSQL', (engine) =>
     const rebuilt = await new Projector(ledger, tight).rebuild(planProgressView, undefined, 5);
     await tight.close();
     expect(await store.dump(rebuilt)).toBe(live);
-  });
+  }, 60_000);
 
   it('keeps the live views and a rebuild identical, byte for byte, after 50,000 events from concurrent writers', async () => {
     await projector.stop(); // hand the leases over to the live projector

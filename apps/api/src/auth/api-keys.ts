@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { streamIdOf } from '@reform-ledger/domain';
 import { Database, Ledger, uuidv7 } from '@reform-ledger/ledger';
-import { DATABASE } from '../database.module';
+import { DATABASE, underLock } from '../database.module';
 import { invalid, Problem } from '../problem';
 
 export const ROLES = ['department', 'inspector', 'manager', 'admin'] as const;
@@ -49,11 +49,8 @@ export class ApiKeys implements OnModuleInit {
     @Inject('DEMO_MODE') private readonly demo: boolean,
   ) {}
 
-  async onModuleInit() {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('api_keys schema'))`);
+  onModuleInit() {
+    return underLock(this.db, 'api_keys schema', async (client) => {
       await client.query(`CREATE TABLE IF NOT EXISTS api_keys (
         key_id text PRIMARY KEY,
         token_hash bytea NOT NULL UNIQUE,
@@ -65,13 +62,7 @@ export class ApiKeys implements OnModuleInit {
       if (this.demo) {
         for (const [token, role] of Object.entries(DEMO_KEYS)) await this.insert(client, token, token, role, null, 'demo');
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private insert(client: { query: Database['pool']['query'] }, keyId: string, token: string, role: Role, unitId: string | null, label: string | null) {
