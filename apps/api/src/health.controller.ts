@@ -49,7 +49,7 @@ export class HealthController {
       error.database = { status: 'down', engine: this.db.engine, message: (e as Error).message };
     }
     const { loading, what } = this.readiness.state;
-    (loading ? error : info).seed = loading ? { status: 'loading', what } : { status: 'up' };
+    (loading ? error : info).startup = loading ? { status: 'loading', what } : { status: 'up' };
     const marks = error.database ? [] : await this.marks.list();
     const status = error.database ? 'error' : loading ? 'loading' : 'ok';
     res.status(status === 'ok' ? 200 : 503);

@@ -16,7 +16,7 @@ describe.each(testEngines())('GET /health on $name PostgreSQL', (engine) => {
     readiness.start('seed district Đắk Song 2022');
     try {
       const loading = await request(t.app.getHttpServer()).get('/health').expect(503);
-      expect(loading.body).toMatchObject({ status: 'loading', error: { seed: { status: 'loading', what: 'seed district Đắk Song 2022' } }, info: { database: { status: 'up' } } });
+      expect(loading.body).toMatchObject({ status: 'loading', error: { startup: { status: 'loading', what: 'seed district Đắk Song 2022' } }, info: { database: { status: 'up' } } });
     } finally {
       readiness.done();
     }

@@ -29,6 +29,7 @@ export const day = (value: unknown, lang: Lang): string => {
   return lang === 'vi' ? `${value} (ngày ${vietnameseDate(date)})` : `${value} (${date})`;
 };
 const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value ?? ''));
+const route = (p: Params) => (p.method && p.path ? ` ${p.method} ${p.path}` : '');
 const q = (value: unknown) => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value));
 
 const KIND_VI: Record<RecordKind, string> = {
@@ -131,8 +132,8 @@ export const MESSAGES: Record<string, Entry> = {
     en: (p) => `${p.refused} of ${p.total} submissions were refused; nothing was recorded. Fix the items named in errors and send the batch again.`,
   },
   'route.not_found': {
-    vi: (p) => `Không có đường dẫn ${p.method ?? ''} ${p.path ?? ''}: xem danh sách tại /docs.`.replace('  ', ' '),
-    en: (p) => `There is no route ${p.method ?? ''} ${p.path ?? ''}: see the list at /docs.`.replace('  ', ' '),
+    vi: (p) => `Không có đường dẫn${route(p)}: xem danh sách tại /docs.`,
+    en: (p) => `There is no route${route(p)}: see the list at /docs.`,
   },
   'route.collection_unknown': {
     vi: (p) => `Không có loại hồ sơ ${p.collection}; dùng một trong: ${list(p.collections)}.`,

@@ -147,7 +147,7 @@ export const SCHEMAS = {
     type: 'object', required: ['status', 'info'],
     properties: {
       status: string('ok; loading (503) until the first start has loaded the seed district; error (503)', { enum: ['ok', 'loading', 'error'] }),
-      info: anything('database (engine, headPosition), projections (checkpoint and lag per view), seed (loaded, marks)'),
+      info: anything('database (engine, headPosition), projections (checkpoint and lag per view), startup (what the first start loads)'),
       error: anything('The parts that are down'),
       marks: list(mark, 'Named moments, e.g. the end of the seed\'s phase 1, each as a position and a knownAt'),
     },

@@ -102,7 +102,8 @@ export class AuditController {
   @Get('export')
   @ApiProduces('application/x-tar')
   @ApiOperation({ summary: 'A bundle (tar: events.ndjson + manifest.json with hashes and anchors), checkable offline: npm run reform-ledger -- verify bundle.tar' })
-  @QueryParams(['boundFrom', 'The first position exported, or a moment (the first event recorded after it). Default: 1'], ['boundTo', 'The last position, or a moment. Default: the head'])
+  @QueryParams(['boundFrom', 'The first position exported, or a moment (from the position the ledger had reached then). Default: 1'],
+    ['boundTo', 'The last position, or a moment (the position the ledger had reached then). Default: the head'])
   @ApiResponse({ status: 200, description: 'The bundle', content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblems(400, 401, 403)
   async export(@Parsed() p: ParsedQuery, @Res() res: Response) {
