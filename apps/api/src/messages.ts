@@ -296,7 +296,6 @@ export const MESSAGES: Record<string, Entry> = {
     en: (p) => `position ${p.position} has never been assigned: the ledger has reached ${p.last}. Use a position a write returned (globalPosition)`,
   },
   'query.behind': { vi: () => 'vượt quá vị trí các bảng xem đã cập nhật', en: () => 'is beyond what the views have applied' },
-  'query.year': { vi: () => 'phải là một năm, ví dụ 2022', en: () => 'must be a year, e.g. 2022' },
   'query.boolean': { vi: () => 'phải là true hoặc false', en: () => 'must be true or false' },
   'query.range': { vi: (p) => `phải là số nguyên từ ${p.min} đến ${p.max}`, en: (p) => `must be a whole number from ${p.min} to ${p.max}` },
   'query.required': { vi: () => 'là tham số bắt buộc', en: () => 'is required' },
