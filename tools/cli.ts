@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { useTimeZone } from '@reform-ledger/calendar';
 import { Ledger, openDatabase, verifyBundle } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
 import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
@@ -46,6 +47,8 @@ const main = async () => {
     return;
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
+  // The views' days are days in the ledger's time zone, as in the API (set once, before anything is read).
+  useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   const db = await openDatabase();
   const ledger = new Ledger(db.pool);
   const store = await TemporalStore.open(db.url);

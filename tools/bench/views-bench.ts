@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DomainEvent, examples } from '@reform-ledger/domain';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
-import { CutQuery, planProgressView, Projector, recruitmentPipelineView, TemporalStore, ViewQueries } from '@reform-ledger/projections';
+import { CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, recruitmentPipelineView, TemporalStore, ViewReader } from '@reform-ledger/projections';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,1000000').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -38,7 +38,7 @@ const main = async () => {
   const ledger = new Ledger(db.pool);
   const store = await TemporalStore.open(url.toString());
   const projector = new Projector(ledger, store, [planProgressView, recruitmentPipelineView], { batchSize: 10_000 });
-  const queries = new ViewQueries(store, ledger);
+  const reader = new ViewReader(store, ledger);
   const serverVersion = (await db.pool.query('SHOW server_version')).rows[0].server_version;
   log(`Views benchmark — ${new Date().toISOString()} — PostgreSQL ${serverVersion} (${db.engine === 'external' ? 'DATABASE_URL' : 'embedded'}) — ${cpus().length} cores`);
 
@@ -97,7 +97,7 @@ const main = async () => {
       return { asOf, knownAt: new Date(t0 + random() * (Date.parse(lastRecorded) - t0)).toISOString() };
     };
     for (const [name, run, baseline] of [
-      ['plan progress', (c: CutQuery) => queries.progress('TARGET', c), async (c: CutQuery) => {
+      ['plan progress', (c: CutQuery) => reader.answer(progressQuery, c, 'TARGET'), async (c: CutQuery) => {
         // Baseline: replay the feed up to the cut and fold the plan's tasks.
         const states = new Map<string, unknown>();
         for await (const batch of ledger.streamAll({ types: [...planProgressView.types], batchSize: 10_000, validUntil: c.asOf })) {
@@ -105,7 +105,7 @@ const main = async () => {
         }
         return states.size;
       }],
-      ['recruitment pipeline', (c: CutQuery) => queries.pipeline('TARGET', c), async (c: CutQuery) => {
+      ['recruitment pipeline', (c: CutQuery) => reader.answer(pipelineQuery, c, 'TARGET'), async (c: CutQuery) => {
         let drive: unknown = null;
         for await (const batch of ledger.streamAll({ types: [...recruitmentPipelineView.types], batchSize: 10_000, validUntil: c.asOf })) {
           for (const e of batch) if (e.globalPosition <= (c.position ?? Infinity) && e.streamId === 'recruitment:TARGET') drive = recruitmentPipelineView.evolve('drive', drive, e);

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication, Module, ValidationError, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { TerminusModule } from '@nestjs/terminus';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -15,15 +13,18 @@ import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { DatabaseModule } from './database.module';
 import { EventsController, RecordEventsHandler } from './events/events.controller';
-import { EVENT_SCHEMAS } from './events/event-schemas';
-import { FieldError } from './events/validate';
+import { flatten } from './events/validate';
 import { HealthController } from './health.controller';
+import { Marks, Readiness } from './marks';
+import { MarksController } from './marks.controller';
+import { serveOpenApi } from './openapi';
+import { QueryParamsInterceptor } from './query-params';
 import { ProjectionsModule } from './views/projections.module';
 import { ViewsController } from './views/views.controller';
 import { AdminViewsController } from './views/admin-views.controller';
 import { AuditController } from './audit/audit.controller';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
-import { Problem, ProblemFilter, sendProblem, toProblem } from './problem';
+import { invalid, ProblemFilter, sendProblem, toProblem } from './problem';
 
 export type AppOptions = {
   /** Provision the documented demo keys (demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>). */
@@ -45,11 +46,8 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
   next();
 };
 
-const fieldErrors = (errors: ValidationError[], path = ''): FieldError[] =>
-  errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((reason) => ({ field: `${path}${e.property}`, reason })),
-    ...fieldErrors(e.children ?? [], `${path}${e.property}.`),
-  ]);
+/** Every controller of the API (the OpenAPI contract test walks them). */
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController, ReportsController];
 
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
@@ -57,7 +55,6 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       DatabaseModule.forDatabase(db),
       ProjectionsModule.register(options.projector ?? true),
       CqrsModule.forRoot(),
-      TerminusModule,
       LoggerModule.forRoot({
         pinoHttp: {
           level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
@@ -67,14 +64,17 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
         },
       }),
     ],
-    controllers: [HealthController, EventsController, ApiKeysController, ViewsController, AuditController, AdminViewsController, ReportsController],
+    controllers: CONTROLLERS,
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
       ApiKeys,
       AuthGuard,
       RecordEventsHandler,
       ...REPORT_PROVIDERS,
+      Marks,
+      Readiness,
       { provide: APP_FILTER, useClass: ProblemFilter },
+      { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
     ],
   })
   class AppModule {}
@@ -95,18 +95,10 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   app.useGlobalPipes(new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
-    exceptionFactory: (errors) => new Problem(400, 'request.invalid', 'The request is invalid', fieldErrors(errors)),
+    exceptionFactory: (errors: ValidationError[]) => invalid(flatten(errors, '')),
   }));
   app.enableShutdownHooks();
 
-  const config = new DocumentBuilder()
-    .setTitle('Reform Ledger API')
-    .setDescription('Administrative-reform events of Vietnamese local government, recorded once, immutably. ' +
-      'Errors are RFC 7807 application/problem+json with a stable code and the fields at fault.')
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key; demo keys: demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>' })
-    .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: Object.values(EVENT_SCHEMAS).map((s) => s.data) });
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  serveOpenApi(app);
   return app;
 };

@@ -1,8 +1,28 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { Database, Ledger } from '@reform-ledger/ledger';
 import { TemporalStore } from '@reform-ledger/projections';
 
 export const DATABASE = Symbol('DATABASE');
+
+/**
+ * Runs `work` in one transaction under the advisory lock `lock`: how the API creates its own small
+ * tables (api_keys, marks) at start, when several processes may start at once.
+ */
+export const underLock = async (db: Database, lock: string, work: (client: PoolClient) => Promise<void>): Promise<void> => {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+};
 
 /**
  * Closes, after Nest has finished the requests in flight: first the read store's connections, then

@@ -1,20 +1,22 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Database } from '@reform-ledger/ledger';
 import { Ledger } from '@reform-ledger/ledger';
 import { TemporalStore, VIEWS } from '@reform-ledger/projections';
 import { DATABASE } from './database.module';
+import { Marks, Readiness } from './marks';
+import { ApiResult } from './openapi';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
     @Inject(DATABASE) private readonly db: Database,
     private readonly ledger: Ledger,
     private readonly store: TemporalStore,
+    private readonly marks: Marks,
+    private readonly readiness: Readiness,
   ) {}
 
   /** Each view's checkpoint and lag: how many ledger positions it is behind the head. */
@@ -27,36 +29,38 @@ export class HealthController {
     return { head, views };
   }
 
-  /** Ready when the ledger's database answers; 503 otherwise. Reports the projections' lag. */
+  /**
+   * Ready (200, ok) when the ledger's database answers and the first start's load (the seed district)
+   * has finished; 503 `loading` until then, 503 `error` when the database does not answer. Reports the
+   * projections' lag and the ledger's marks (the end of the seed's phase 1 as a position and a knownAt).
+   */
   @Get('health')
-  @HealthCheck()
-  @ApiOperation({ summary: 'Database readiness, ledger head position, projection lag' })
-  check() {
-    return this.health.check([
-      async () => {
-        const indicator = this.indicators.check('database');
-        try {
-          return indicator.up({ engine: this.db.engine, headPosition: await this.ledger.headPosition() });
-        } catch (error) {
-          return indicator.down({ engine: this.db.engine, message: (error as Error).message });
-        }
-      },
-      async () => {
-        const indicator = this.indicators.check('projections');
-        try {
-          const { views } = await this.lags();
-          return indicator.up(Object.fromEntries(views.map((v) => [v.view, { checkpoint: v.checkpoint, lag: v.lag }])));
-        } catch (error) {
-          return indicator.down({ message: (error as Error).message });
-        }
-      },
-    ]);
+  @ApiOperation({ summary: 'Readiness: database, ledger head, projection lag, the first start\'s load, and the ledger\'s marks' })
+  @ApiResult('Health')
+  @ApiResult('Health', 503, 'Loading the seed district, or the database does not answer')
+  async check(@Res({ passthrough: true }) res: Response) {
+    const info: Record<string, unknown> = {};
+    const error: Record<string, unknown> = {};
+    try {
+      const { head, views } = await this.lags();
+      info.database = { status: 'up', engine: this.db.engine, headPosition: head };
+      info.projections = { status: 'up', ...Object.fromEntries(views.map((v) => [v.view, { checkpoint: v.checkpoint, lag: v.lag }])) };
+    } catch (e) {
+      error.database = { status: 'down', engine: this.db.engine, message: (e as Error).message };
+    }
+    const { loading, what } = this.readiness.state;
+    (loading ? error : info).startup = loading ? { status: 'loading', what } : { status: 'up' };
+    const marks = error.database ? [] : await this.marks.list();
+    const status = error.database ? 'error' : loading ? 'loading' : 'ok';
+    res.status(status === 'ok' ? 200 : 503);
+    return { status, info, ...(Object.keys(error).length > 0 && { error }), marks };
   }
 
   /** Prometheus text format. */
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics: ledger head, projection checkpoints and lag' })
+  @ApiResponse({ status: 200, description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
   async metrics(): Promise<string> {
     const { head, views } = await this.lags();
     return [

@@ -1,28 +1,37 @@
 import 'reflect-metadata';
+import { timeZone, useTimeZone } from '@reform-ledger/calendar';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
-import { Projector, VIEWS } from '@reform-ledger/projections';
+import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
+import { Marks, Readiness } from './marks';
 import { loadScenario } from './scenario/load';
 
 const main = async () => {
+  // The ledger's calendar: every derived day is a day in this zone (Asia/Ho_Chi_Minh unless set). Set once, before anything is decided.
+  useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   const db = await openDatabase();
   // Demo keys come with the embedded default (or DEMO_KEYS=true), never in production.
   const demo = process.env.NODE_ENV !== 'production' && (db.engine === 'embedded' || process.env.DEMO_KEYS === 'true');
+  const seed = demo && process.env.SCENARIO !== 'off';
   // The projector runs here unless PROJECTOR=external (then: npm run projector, as its own process).
   const app = await createApp(db, { demo, projector: process.env.PROJECTOR !== 'external' });
+  // /health answers 503 `loading` from the moment the server listens until the seed district is in and the views have it.
+  if (seed) app.get(Readiness).start('seed district Đắk Song 2022');
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
   const where = db.engine === 'embedded' ? `embedded PostgreSQL (${process.env.LEDGER_DATA_DIR ?? './data'})` : 'DATABASE_URL';
-  console.log(`Reform Ledger API on http://localhost:${port} — ledger on ${where}`);
+  console.log(`Reform Ledger API on http://localhost:${port} — ledger on ${where}, calendar days in ${timeZone()}`);
 
   // In demo mode the seed district (Đắk Song 2022) is loaded on first start, through the command path.
-  if (demo && process.env.SCENARIO !== 'off') {
+  if (seed) {
     const started = performance.now();
-    const report = await loadScenario(app.get(Ledger), (line) => console.log(line));
+    const report = await loadScenario(app.get(Ledger), app.get(Marks), (line) => console.log(line));
+    await app.get(Projector).waitFor(VIEW_NAMES, report.head, 60_000);
     if (report.loaded) {
-      await app.get(Projector).waitFor(VIEWS.map((v) => v.name), report.head, 60_000);
       console.log(`  seed district Đắk Song 2022 loaded: ${report.head} events in ${((performance.now() - started) / 1000).toFixed(1)} s, views caught up`);
     } else console.log('  seed district already loaded');
+    console.log(`  phase 1 ends at position=${report.phaseOne.position}, knownAt=${report.phaseOne.knownAt} (both are cuts; also on /health and GET /api/v1/ledger/marks)`);
+    app.get(Readiness).done();
   }
   const url = `http://localhost:${port}`;
   console.log(`  docs: ${url}/docs   health: ${url}/health   metrics: ${url}/metrics`);

@@ -2,83 +2,105 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { DomainError } from '@reform-ledger/domain';
 import { ConcurrentAppendError, IdempotencyKeyReusedError, LedgerInputError, VersionConflictError } from '@reform-ledger/ledger';
-import type { FieldError } from './events/validate';
+import { ViewRebuilding } from '@reform-ledger/projections';
+import { languageOf, Params, render } from './messages';
 
-/** An error answered as an RFC 7807 problem: a stable `code`, the fields at fault, extra members. */
+/** One field at fault: its name, the reason (a message key, messages.ts) with its parameters, and for a batch item the item's code. */
+export type FieldProblem = { field: string; reason: string; params?: Params; code?: string };
+
+export type ProblemOptions = {
+  /** The message key of the detail, when it is not the code itself. */
+  detail?: string;
+  /** Extra members of the body (e.g. currentVersion). */
+  extra?: Record<string, unknown>;
+  headers?: Record<string, string>;
+};
+
+/**
+ * An error answered as an RFC 7807 problem: a stable `code`, the facts of the refusal (`params`), the
+ * fields at fault. Its title, detail and reasons are written in the reader's language when it is sent.
+ */
 export class Problem extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly detail: string,
-    readonly errors: (FieldError & { code?: string })[] = [],
-    readonly extra: Record<string, unknown> = {},
+    readonly params: Params = {},
+    readonly errors: FieldProblem[] = [],
+    readonly options: ProblemOptions = {},
   ) {
-    super(detail);
+    super(render(options.detail ?? code, params, 'en'));
     this.name = 'Problem';
+  }
+
+  get detailKey(): string {
+    return this.options.detail ?? this.code;
   }
 }
 
-const TITLES: Record<number, string> = {
-  400: 'The request is invalid',
-  401: 'Credentials are missing or not valid',
-  403: 'Not allowed for these credentials',
-  404: 'Not found',
-  409: 'Conflict with the current version of the record',
-  413: 'The request is too large',
-  422: 'Refused by a rule of the domain',
-  429: 'Too many requests',
-  500: 'Internal error',
-  503: 'Service unavailable',
-};
+/** A 400 for fields at fault, counted in the detail. */
+export const invalid = (errors: FieldProblem[], options: ProblemOptions & { params?: Params } = {}) =>
+  new Problem(400, 'request.invalid', { count: errors.length, ...options.params }, errors, options);
+
+const MB = 1024 * 1024;
+const size = (bytes: unknown) => (typeof bytes === 'number' ? (bytes >= MB ? `${Math.round(bytes / MB)} MB` : `${Math.round(bytes / 1024)} KiB`) : String(bytes));
 
 /** Turns any thrown error into a Problem; bad input never becomes a 500. */
-export const toProblem = (error: unknown): Problem => {
+export const toProblem = (error: unknown, req?: Request): Problem => {
   if (error instanceof Problem) return error;
   if (error instanceof DomainError) {
     const status = error.code.endsWith('.not_found') ? 404 : 422;
-    return new Problem(status, error.code, error.message, error.field ? [{ field: error.field, reason: error.message }] : []);
+    return new Problem(status, error.code, error.params, error.field ? [{ field: error.field, reason: error.code, params: error.params }] : []);
   }
   if (error instanceof VersionConflictError) {
-    return new Problem(409, 'version_conflict',
-      `${error.streamId} is at version ${error.actual}, not ${error.expected}; read it again and retry with If-Match: "${error.actual}"`,
-      [{ field: 'If-Match', reason: `the current version is ${error.actual}` }], { currentVersion: error.actual });
+    return new Problem(409, 'version_conflict', { streamId: error.streamId, actual: error.actual, expected: error.expected },
+      [{ field: 'If-Match', reason: 'header.if_match.current', params: { actual: error.actual } }], { extra: { currentVersion: error.actual } });
   }
   if (error instanceof IdempotencyKeyReusedError) {
-    return new Problem(422, 'idempotency_key.reused',
-      `Idempotency key ${error.idempotencyKey} was already used on ${error.streamId} for a different request`,
-      [{ field: 'Idempotency-Key', reason: 'was used for a different request; use a new key for a new request' }]);
+    return new Problem(422, 'idempotency_key.reused', { key: error.idempotencyKey, streamId: error.streamId },
+      [{ field: 'Idempotency-Key', reason: 'header.idempotency_key.reused' }]);
   }
-  if (error instanceof ConcurrentAppendError) return new Problem(409, 'concurrent_append', error.message);
+  if (error instanceof ConcurrentAppendError) return new Problem(409, 'concurrent_append', { streamId: error.streamId });
   if (error instanceof LedgerInputError) {
-    return new Problem(error.code === 'payload.too_large' ? 413 : 400, error.code, error.message, [{ field: error.field, reason: error.message }]);
+    return new Problem(error.code === 'payload.too_large' ? 413 : 400, error.code, error.params, [{ field: error.field, reason: error.code, params: error.params }]);
+  }
+  if (error instanceof ViewRebuilding) {
+    return new Problem(503, 'view.outdated', { view: error.view }, [], { headers: { 'Retry-After': '1' } });
   }
   // body-parser's errors carry a `type` and a status (malformed JSON, entity too large, bad charset…).
-  const parser = error as { type?: string; status?: number; message?: string };
-  if (typeof parser.type === 'string' && parser.type.startsWith('entity.') || parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported') {
-    const status = parser.status === 413 ? 413 : parser.status === 415 ? 415 : 400;
-    const code = status === 413 ? 'request.too_large' : parser.type === 'entity.parse.failed' ? 'request.malformed_json' : 'request.unreadable';
-    return new Problem(status, code, status === 413 ? 'The request body is larger than allowed' : `The body could not be read: ${parser.message}`,
-      [{ field: 'body', reason: parser.message ?? 'unreadable' }]);
+  const parser = error as { type?: string; status?: number; limit?: number };
+  if ((typeof parser.type === 'string' && parser.type.startsWith('entity.')) || parser.type === 'charset.unsupported' || parser.type === 'encoding.unsupported') {
+    if (parser.status === 413) {
+      return new Problem(413, 'request.too_large', {
+        limit: size(parser.limit),
+        hint: 'one event may be up to 1 MB, a batch (POST /api/v1/events:batch) up to 32 MB, and each event\'s data up to 256 KiB',
+        hintVi: 'một sự kiện tối đa 1 MB, một lô (POST /api/v1/events:batch) tối đa 32 MB, dữ liệu của mỗi sự kiện tối đa 256 KiB',
+      }, [{ field: 'body', reason: 'body.too_large', params: { limit: size(parser.limit) } }]);
+    }
+    if (parser.type === 'entity.parse.failed') return new Problem(400, 'request.malformed_json', {}, [{ field: 'body', reason: 'body.malformed' }]);
+    return new Problem(parser.status === 415 ? 415 : 400, 'request.unreadable', {}, [{ field: 'body', reason: 'body.unreadable' }]);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const code = status === 404 ? 'route.not_found' : `http.${status}`;
-    return new Problem(status, code, error.message);
+    if (status === 404) return new Problem(404, 'route.not_found', { method: req?.method, path: req?.path });
+    return new Problem(status, `http.${status}`, { status }, [], { detail: 'http.error' });
   }
-  return new Problem(500, 'internal', 'An unexpected error occurred; it has been logged');
+  return new Problem(500, 'internal');
 };
 
 export const sendProblem = (problem: Problem, req: Request, res: Response) => {
+  const lang = languageOf((...langs) => req.acceptsLanguages(...langs));
+  for (const [name, value] of Object.entries(problem.options.headers ?? {})) res.setHeader(name, value);
+  res.setHeader('Content-Language', lang);
   res.status(problem.status).type('application/problem+json').json({
     type: `/problems/${problem.code}`,
-    title: TITLES[problem.status] ?? 'Error',
+    title: render(`title.${problem.status}`, {}, lang),
     status: problem.status,
-    detail: problem.detail,
+    detail: render(problem.detailKey, problem.params, lang),
     code: problem.code,
-    errors: problem.errors,
+    errors: problem.errors.map((e) => ({ field: e.field, reason: render(e.reason, e.params ?? {}, lang), ...(e.code && { code: e.code }) })),
     instance: req.originalUrl,
     ...((req as { id?: unknown }).id !== undefined && { requestId: String((req as { id?: unknown }).id) }),
-    ...problem.extra,
+    ...problem.options.extra,
   });
 };
 
@@ -90,10 +112,10 @@ export class ProblemFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
-    const problem = toProblem(error);
+    const problem = toProblem(error, req);
     const context = { status: problem.status, code: problem.code, method: req.method, url: req.originalUrl, actor: req.actor };
     if (problem.status >= 500) this.logger.error({ ...context, err: error }, 'request failed');
-    else if (problem.status === 401 || problem.status === 403) this.logger.warn(context, `refused: ${problem.detail}`);
+    else if (problem.status === 401 || problem.status === 403) this.logger.warn(context, `refused: ${problem.message}`);
     sendProblem(problem, req, http.getResponse<Response>());
   }
 }

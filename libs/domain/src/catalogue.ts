@@ -1,40 +1,11 @@
-import { document, Document, DocumentEvent } from './documents/document';
+import { document, DocumentEvent } from './documents/document';
 import { inspection, InspectionEvent } from './inspections/inspection';
 import { legalDocument, LegalDocumentEvent } from './legal-documents/legal-document';
-import { plan, Plan, PlanEvent } from './plans/plan';
+import { plan, PlanEvent } from './plans/plan';
 import { task, TaskEvent } from './plans/task';
 import { recruitment, RecruitmentEvent } from './recruitment/recruitment';
-import { occurredAt } from './shared/calendar';
-import { codeOf, Command, DomainError, DomainEvent, RecordKind, Ref } from './shared/decider';
-import { normaliseDeep } from './shared/text';
-import { unit, Unit, UnitEvent } from './units/unit';
-
-/** The other records a decision may read, folded to their current state by the caller beforehand. */
-export type World = {
-  unit(id: string): Unit;
-  document(id: string): Document;
-  plan(id: string): Plan;
-};
-
-/**
- * One context's decision model (a decider). All functions are pure: time, ids and the actor arrive
- * with the command and its envelope; nothing reads a clock or a database.
- */
-export type Decider<E extends DomainEvent, S extends { status: string }> = {
-  kind: RecordKind;
-  initialState: S;
-  /** The event types that start a record; any other event needs an existing record (else `<kind>.not_found`). */
-  creates: readonly E['type'][];
-  /** The other records `decide` and `writers` read, so the caller can load them first. */
-  needs(command: Command<E>, state: S): Ref[];
-  /** The units whose departments may record this command ('any': every department). Admins may record anything. */
-  writers(command: Command<E>, state: S, world: World): readonly string[] | 'any';
-  decide(command: Command<E>, state: S, world: World): E[];
-  /** Total and never throws: events are facts. The same evolve serves decisions, audit replay and views. */
-  evolve(state: S, event: E): S;
-};
-
-export type AnyDecider = Decider<any, { status: string }>;
+import type { AnyDecider, RecordKind } from './shared/decider';
+import { unit, UnitEvent } from './units/unit';
 
 /** Every event type with its current schema version; a new shape bumps it and ships an upcaster. */
 export const SCHEMA_VERSIONS = {
@@ -72,33 +43,13 @@ export const eventTypesOf = (kind: RecordKind): string[] => Object.keys(SCHEMA_V
 export const kindOfEventType = (type: string): RecordKind | undefined =>
   (Object.keys(SCHEMA_VERSIONS) as RecordKind[]).find((kind) => Object.hasOwn(SCHEMA_VERSIONS[kind], type));
 
-export const fold = <S extends { status: string }>(decider: Decider<any, S>, events: Iterable<DomainEvent>): S => {
-  let state = decider.initialState;
-  for (const event of events) state = decider.evolve(state, event);
-  return state;
-};
-
 /**
- * The decision every command goes through: normalise its text (NFC), check its date, check that
- * the record exists (or, for a creating event, that it does not), then the context's own rules.
+ * Where an event names the unit responsible for its record: the lead of a task (also after a
+ * reassignment), the owner of a plan or a drive, the lead of an inspection, the drafter of a legal
+ * document, the issuer of a document. A unit's own record is its own. For the audit trail by owner.
  */
-export const decideCommand = <S extends { status: string }>(
-  decider: Decider<any, S>, command: Command, state: S, world: World,
-): DomainEvent[] => {
-  const normalised = normaliseDeep(command);
-  occurredAt(normalised.occurredAt);
-  requireRecord(decider, normalised, state);
-  return decider.decide(normalised, state, world);
-};
-
-/** A creating event needs no record yet (`<kind>.already_exists`); any other needs one (`<kind>.not_found`). */
-export const requireRecord = (decider: AnyDecider, command: Command, state: { status: string }): void => {
-  const code = codeOf(decider.kind);
-  const creating = decider.creates.includes(command.type);
-  if (state.status === 'absent' && !creating) {
-    throw new DomainError(`${code}.not_found`, `No ${decider.kind} ${command.id} has been recorded`, 'id');
-  }
-  if (state.status !== 'absent' && creating) {
-    throw new DomainError(`${code}.already_exists`, `${decider.kind} ${command.id} already exists`, 'id');
-  }
-};
+export const RESPONSIBLE_UNIT_FIELDS = [
+  { type: 'TaskDefined', field: 'leadUnitId' }, { type: 'TaskReassigned', field: 'leadUnitId' }, { type: 'PlanIssued', field: 'ownerUnitId' },
+  { type: 'InspectionPlanned', field: 'leadUnitId' }, { type: 'RecruitmentPlanApproved', field: 'ownerUnitId' },
+  { type: 'DraftRegistered', field: 'draftingUnitId' }, { type: 'DocumentRegistered', field: 'issuerUnitId' },
+] as const satisfies readonly { [T in ReformEvent['type']]: { type: T; field: keyof Extract<ReformEvent, { type: T }>['data'] & string } }[ReformEvent['type']][];

@@ -5,7 +5,7 @@ import type { PlanEvent } from './plans/plan';
 import type { TaskEvent } from './plans/task';
 import type { RecruitmentEvent } from './recruitment/recruitment';
 import type { UnitEvent } from './units/unit';
-import type { OccurredAt } from './shared/calendar';
+import type { OccurredAt } from '@reform-ledger/calendar';
 
 type Overrides<E extends { data: unknown }> = Partial<E['data']> & { occurredAt?: OccurredAt };
 type Builder<E extends { type: string; occurredAt: OccurredAt; data: unknown }> = (overrides?: Overrides<E>) => E;
@@ -20,6 +20,9 @@ const builder = <E extends { type: string; occurredAt: OccurredAt; data: unknown
   ({ occurredAt: at = occurredAt, ...data } = {}) => ({ type, occurredAt: at, data: { ...(defaults as object), ...data } }) as E;
 
 type Of<U extends { type: string }, T extends U['type']> = Extract<U, { type: T }>;
+
+/** When the specs' ledger receives their commands: 27/11/2026, 10:00 in Vietnam. */
+export const RECEIVED_AT = '2026-11-27T10:00:00+07:00';
 
 /** Seed units used by the builders' defaults (ids as the demo keys use them). */
 export const UNITS = {

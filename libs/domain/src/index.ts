@@ -1,6 +1,7 @@
 export * from './catalogue';
 export * from './shared/calendar';
 export * from './shared/decider';
+export * from './shared/domain-error';
 export * from './shared/ratio';
 export * from './shared/text';
 export * from './units/unit';

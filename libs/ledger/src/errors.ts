@@ -55,12 +55,13 @@ export type LedgerInputErrorCode =
   | 'idempotency_key.invalid'
   | 'expected_version.invalid';
 
-/** A request the ledger refuses before writing anything. `field` names the offending input. */
+/** A request the ledger refuses before writing anything. `field` names the offending input; `params` the limits it broke. */
 export class LedgerInputError extends Error {
   constructor(
     readonly code: LedgerInputErrorCode,
     readonly field: string,
     message: string,
+    readonly params: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'LedgerInputError';

@@ -16,6 +16,7 @@ import {
   verifyBundle,
 } from './index';
 import { testEngines, TestDatabase } from './testing/engines';
+import { useTimeZone } from '@reform-ledger/calendar';
 
 const ev = (type = 'TaskCompleted', data: unknown = { taskId: 'T-07' }, occurredAt = '2022-11-20'): NewEvent => ({
   type,
@@ -245,6 +246,20 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect((await ledger.activity({ keyId: 'k-a', to: new Date(Date.now() + 60_000) })).map((e) => e.streamId)).toEqual(['task:T-1']);
       expect(await ledger.activity({ from: new Date(Date.now() + 60_000) })).toEqual([]);
     });
+
+    it('lists activity on the records a unit is responsible for, whoever recorded it', async () => {
+      const admin = { metadata: { actor: { keyId: 'admin', role: 'admin' } } };
+      await ledger.append('task:T-1', [ev('TaskDefined', { leadUnitId: 'phong-noi-vu' }), ev('TaskCompleted', {})], admin);
+      await ledger.append('task:T-2', [ev('TaskDefined', { leadUnitId: 'phong-tu-phap' })], admin);
+      await ledger.append('task:T-2', [ev('TaskReassigned', { leadUnitId: 'phong-noi-vu' })], admin);
+      await ledger.append('task:T-3', [ev('TaskDefined', { leadUnitId: 'phong-tu-phap' })], admin);
+      await ledger.append('unit:phong-noi-vu', [ev('UnitRenamed', { name: 'Phòng Nội vụ' })], admin);
+      const owner = { unitId: 'phong-noi-vu', keys: [{ type: 'TaskDefined', field: 'leadUnitId' }, { type: 'TaskReassigned', field: 'leadUnitId' }], streams: ['unit:phong-noi-vu'] };
+      expect((await ledger.activity({ owner })).map((e) => `${e.streamId} ${e.type}`)).toEqual([
+        'task:T-1 TaskDefined', 'task:T-1 TaskCompleted', 'task:T-2 TaskDefined', 'task:T-2 TaskReassigned', 'unit:phong-noi-vu UnitRenamed',
+      ]);
+      expect((await ledger.activity({ owner, keyId: 'someone-else' }))).toEqual([]);
+    });
   });
 
   describe('gap-free global feed', () => {
@@ -336,6 +351,35 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect(types(await ledger.readStream('r:1', { validUntil: '2022-06-30' }))).toEqual(['A', 'B', 'C']);
       expect(types(await ledger.readStream('r:1', { validUntil: '2022-06-30', knownAt: first.recordedAt }))).toEqual(['A', 'B']);
       expect(await ledger.readStream('r:none')).toEqual([]);
+    });
+
+    it('cuts valid time by the ledger\'s calendar: a date is its whole day in the zone; a date-only fact stays its date', async () => {
+      await ledger.append('v:1', [ev('A', {}, '2022-11-30'), ev('B', {}, '2022-11-30T23:00:00Z'), ev('C', {}, '2022-12-01'), ev('D', {}, '2022-11-30T16:59:59+00:00')]);
+      const types = (events: StoredEvent[]) => events.map((e) => e.type);
+      // In Vietnam B (06:00 on 01/12) is after the end of 30/11; D (23:59:59 on 30/11) is not.
+      expect(types(await ledger.readStream('v:1', { validUntil: '2022-11-30' }))).toEqual(['A', 'D']);
+      expect(types(await ledger.readAll({ validUntil: '2022-11-30' }))).toEqual(['A', 'D']);
+      expect(types(await ledger.readStream('v:1', { validUntil: '2022-12-01' }))).toEqual(['A', 'B', 'C', 'D']);
+      const previous = useTimeZone('America/New_York');
+      try {
+        // In New York B is 18:00 on 30/11; C, a date, stays 01/12 although it is stored at 00:00 UTC (19:00 on 30/11 there).
+        expect(types(await ledger.readStream('v:1', { validUntil: '2022-11-30' }))).toEqual(['A', 'B', 'D']);
+        expect(types(await ledger.readStream('v:1', { validUntil: '2022-11-29' }))).toEqual([]);
+      } finally {
+        useTimeZone(previous);
+      }
+    });
+
+    it('knows the last position it assigned, committed or not', async () => {
+      expect(await ledger.lastAssignedPosition()).toBe(0);
+      await ledger.append('p:1', [ev(), ev()]);
+      await ledger.transaction(async (tx) => {
+        await tx.append('p:2', [ev()]);
+        expect(await ledger.lastAssignedPosition()).toBe(3); // reserved by a transaction still in flight
+        throw new Error('roll back');
+      }).catch(() => undefined);
+      expect(await ledger.lastAssignedPosition()).toBe(3);
+      expect(await ledger.headPosition()).toBe(2);
     });
 
     it('applies upcasters on read, in sequence, leaving the stored event untouched', async () => {

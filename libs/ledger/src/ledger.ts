@@ -8,6 +8,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { isUuid, uuidv7 } from './uuid';
+import { cutEnd, cutStart, isCalendarDate, isDateTime, timeZone } from '@reform-ledger/calendar';
 
 export type Actor = { keyId?: string; unitId?: string; role?: string; user?: string };
 
@@ -112,6 +113,14 @@ const EVENT_COLUMNS = `global_position, event_id, stream_id, stream_version, pre
   metadata, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
   to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, idempotency_key,
   encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash`;
+
+/**
+ * Where a stored event holds from in valid time, as @reform-ledger/calendar's validFrom puts it: an
+ * instant from itself; a date-only fact (stored at 00:00 UTC) from the start of its day in the ledger's
+ * time zone (the parameter `zone`). So a `validUntil` date keeps exactly the facts up to the end of that day.
+ */
+const validFrom = (zone: string) =>
+  `(CASE WHEN occurred_at = date_trunc('day', occurred_at, 'UTC') THEN (occurred_at AT TIME ZONE 'UTC') AT TIME ZONE ${zone}::text ELSE occurred_at END)`;
 
 type EventRow = {
   global_position: string;
@@ -289,7 +298,7 @@ export class Ledger {
     const { rows } = await this.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ledger_events
         WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
-          AND ($4::timestamptz IS NULL OR recorded_at <= $4) AND ($5::timestamptz IS NULL OR occurred_at <= $5)
+          AND ($4::timestamptz IS NULL OR recorded_at <= $4) AND ($5::timestamptz IS NULL OR ${validFrom('$6')} <= $5)
         ORDER BY stream_version`,
       [
         streamId,
@@ -297,6 +306,7 @@ export class Ledger {
         options.toVersion ?? 2147483647,
         toTimestamp(options.knownAt, 'knownAt'),
         toTimestamp(options.validUntil, 'validUntil'),
+        timeZone(),
       ],
     );
     return rows.map((r) => this.toEvent(r));
@@ -320,7 +330,7 @@ export class Ledger {
       `SELECT ${EVENT_COLUMNS} FROM ledger_events
         WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
           AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
-          AND ($4::timestamptz IS NULL OR occurred_at <= $4)
+          AND ($4::timestamptz IS NULL OR ${validFrom('$6')} <= $4)
         ORDER BY global_position LIMIT $5`,
       [
         options.after ?? 0,
@@ -328,6 +338,7 @@ export class Ledger {
         toTimestamp(options.knownAt, 'knownAt'),
         toTimestamp(options.validUntil, 'validUntil'),
         limit,
+        timeZone(),
       ],
     );
     return rows.map((r) => this.toEvent(r));
@@ -380,17 +391,26 @@ export class Ledger {
   /**
    * Who recorded what: events by the actor's unit or key and by recording time, in position order,
    * page by page (`after`). For the audit trail; it reads the ledger itself, so it is never stale.
+   * `owner` keeps the events of the streams a unit is responsible for: those where some event of a
+   * `keys` type names the unit in its data field (TaskDefined.leadUnitId, …), and the `streams` given.
    */
-  async activity(filter: { unitId?: string; keyId?: string; from?: Date | string; to?: Date | string; after?: number; limit?: number }): Promise<StoredEvent[]> {
+  async activity(filter: {
+    unitId?: string; keyId?: string; from?: Date | string; to?: Date | string; after?: number; limit?: number;
+    owner?: { unitId: string; keys: { type: string; field: string }[]; streams?: string[] };
+  }): Promise<StoredEvent[]> {
     const { rows } = await this.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ledger_events
         WHERE global_position > $1 AND ($2::text IS NULL OR metadata->'actor'->>'unitId' = $2)
           AND ($3::text IS NULL OR metadata->'actor'->>'keyId' = $3)
           AND ($4::timestamptz IS NULL OR recorded_at >= $4) AND ($5::timestamptz IS NULL OR recorded_at <= $5)
+          AND ($7::text IS NULL OR stream_id = ANY($9::text[]) OR stream_id IN (
+            SELECT o.stream_id FROM ledger_events o JOIN jsonb_to_recordset($8::jsonb) AS k(type text, field text) ON o.type = k.type
+             WHERE o.data->>k.field = $7))
         ORDER BY global_position LIMIT $6`,
       [filter.after ?? 0, filter.unitId ?? null, filter.keyId ?? null,
-        filter.from === undefined ? null : toTimestamp(filter.from, 'from', false), toTimestamp(filter.to, 'to'),
-        Math.min(Math.max(filter.limit ?? 1000, 1), 10000)],
+        filter.from === undefined ? null : toTimestamp(filter.from, 'from', 'cutStart'), toTimestamp(filter.to, 'to'),
+        Math.min(Math.max(filter.limit ?? 1000, 1), 10000),
+        filter.owner?.unitId ?? null, JSON.stringify(filter.owner?.keys ?? []), filter.owner?.streams ?? []],
     );
     return rows.map((r) => this.toEvent(r));
   }
@@ -429,6 +449,15 @@ export class Ledger {
       `SELECT max(global_position) AS p FROM ledger_events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())`,
     );
     return Number(rows[0].p ?? 0);
+  }
+
+  /**
+   * The last position the ledger has handed out (0 when none): committed, or reserved by an append
+   * still in flight (or rolled back). No event can ever appear above it without another append.
+   */
+  async lastAssignedPosition(): Promise<number> {
+    const { rows } = await this.query<{ p: string }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS p FROM ledger_position_seq`);
+    return Number(rows[0].p);
   }
 
   /**
@@ -502,13 +531,13 @@ export class Ledger {
     if (typeof streamId !== 'string' || streamId.trim().length === 0 || streamId.length > MAX_STREAM_ID_LENGTH
       || hasControlCharacter(streamId)) {
       throw new LedgerInputError('stream_id.invalid', 'streamId',
-        `Stream id must be 1 to ${MAX_STREAM_ID_LENGTH} printable characters`);
+        `Stream id must be 1 to ${MAX_STREAM_ID_LENGTH} printable characters`, { max: MAX_STREAM_ID_LENGTH });
     }
     if (!Array.isArray(events) || events.length === 0) {
       throw new LedgerInputError('events.empty', 'events', 'An append needs at least one event');
     }
     if (events.length > this.maxEventsPerAppend) {
-      throw new LedgerInputError('events.too_many', 'events', `At most ${this.maxEventsPerAppend} events per append`);
+      throw new LedgerInputError('events.too_many', 'events', `At most ${this.maxEventsPerAppend} events per append`, { max: this.maxEventsPerAppend });
     }
     const rows = events.map((event, i) => {
       const field = `events[${i}]`;
@@ -521,7 +550,7 @@ export class Ledger {
       }
       const eventId = event.eventId ?? uuidv7();
       if (!isUuid(eventId)) throw new LedgerInputError('event.id_invalid', `${field}.eventId`, 'Event id must be a UUID');
-      const occurredAt = toTimestamp(event.occurredAt, `${field}.occurredAt`, false);
+      const occurredAt = toTimestamp(event.occurredAt, `${field}.occurredAt`, 'occurrence');
       if (occurredAt === null) {
         throw new LedgerInputError('event.occurred_at_invalid', `${field}.occurredAt`, 'occurredAt is required');
       }
@@ -529,7 +558,7 @@ export class Ledger {
       const size = Buffer.byteLength(JSON.stringify(event.data ?? null), 'utf8');
       if (size > this.maxPayloadBytes) {
         throw new LedgerInputError('payload.too_large', `${field}.data`,
-          `Event data is ${size} bytes; the limit is ${this.maxPayloadBytes}`);
+          `Event data is ${size} bytes; the limit is ${this.maxPayloadBytes}`, { size, limit: this.maxPayloadBytes });
       }
       const metadata = { ...batchMetadata, ...event.metadata };
       assertSerialisable(metadata, `${field}.metadata`);
@@ -597,33 +626,26 @@ const toAppendResult = (streamId: string, r: StoredResult): AppendResult => ({
   duplicate: r.duplicate === true,
 });
 
-/**
- * A Date or an ISO-8601 date/datetime, checked (calendar-impossible dates are refused), as text
- * PostgreSQL reads without loss: strings pass through so microseconds survive (a JS Date keeps
- * milliseconds only). A bare date as a cut (`endOfDay`) means the whole of that day, UTC.
- */
-const toTimestamp = (value: Date | string | undefined, field: string, endOfDay = true): string | null => {
-  if (value === undefined || value === null) return null;
-  const date = value instanceof Date ? value : parseIsoTimestamp(value);
-  if (!date || Number.isNaN(date.getTime())) {
-    throw new LedgerInputError('event.occurred_at_invalid', field, `${field} must be an ISO-8601 date or datetime`);
-  }
-  if (typeof value !== 'string') return date.toISOString();
-  return value.length === 10 ? `${value}T${endOfDay ? '23:59:59.999999' : '00:00:00'}Z` : value;
+/** An occurrence as the ledger has always stored it: a date at 00:00 UTC (see @reform-ledger/calendar), a datetime as written. */
+const occurrenceText = (value: Date | string): string | undefined => {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (isCalendarDate(value)) return `${value}T00:00:00Z`;
+  return isDateTime(value) ? value : undefined;
 };
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-const parseIsoTimestamp = (value: string): Date | undefined => {
-  const m = typeof value === 'string' ? ISO.exec(value) : null;
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
-    return undefined;
+/**
+ * A Date or an ISO-8601 date/datetime, checked (calendar-impossible dates are refused), as text
+ * PostgreSQL reads without loss (microseconds kept). `as` says what a bare date means: for a stored
+ * occurrence, the date itself (00:00 UTC); as the end of a cut, the whole of that day in the ledger's
+ * time zone; as the start of a range, from the start of that day.
+ */
+const toTimestamp = (value: Date | string | undefined, field: string, as: 'occurrence' | 'cutEnd' | 'cutStart' = 'cutEnd'): string | null => {
+  if (value === undefined || value === null) return null;
+  const text = as === 'occurrence' ? occurrenceText(value) : as === 'cutEnd' ? cutEnd(value) : cutStart(value);
+  if (text === undefined) {
+    throw new LedgerInputError('event.occurred_at_invalid', field, `${field} must be an ISO-8601 date or datetime`);
   }
-  if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return undefined;
-  return m[4] === undefined ? calendar : new Date(value);
+  return text;
 };
 
 /** Only JSON data: plain objects, arrays, strings without NUL, finite numbers, booleans, null. */

@@ -1,7 +1,8 @@
 import type { FeedEvent, Ledger } from '@reform-ledger/ledger';
 import type { QueryRunner } from 'typeorm';
 import { Generation, TemporalStore } from './temporal-store';
-import { View, VIEWS } from './views';
+import type { View } from './view';
+import { VIEWS } from './views';
 
 export type ViewStatus = { view: string; generation: number; checkpoint: number; lag: number };
 export type Progress = { view: string; position: number; head: number; events: number };
@@ -62,6 +63,12 @@ export class Projector {
       const generation = await this.store.active(view);
       if (!(await this.acquire(view.name, generation.generation))) {
         this.status.set(view.name, { view: view.name, generation: generation.generation, checkpoint: generation.checkpoint, lag: head - generation.checkpoint });
+        continue;
+      }
+      if (generation.version !== view.version) {
+        // Built by an older reducer (an upgrade): rebuilt now; reads refuse it meanwhile (ViewRebuilding).
+        await this.rebuild(view);
+        applied++;
         continue;
       }
       const events = await this.batch(view, generation, head);
@@ -194,12 +201,16 @@ export class Projector {
     }
   }
 
-  /** Resolves once every named view has applied `position`; false after `timeoutMs`. */
+  /**
+   * Resolves once every named view is built by its current reducer and has applied `position`; false
+   * after `timeoutMs`.
+   */
   async waitFor(views: string[], position: number, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const versions = new Map(this.views.map((v) => [v.name, v.version]));
     for (;;) {
-      const checkpoints = await Promise.all(views.map((v) => this.store.checkpoint(v)));
-      if (checkpoints.every((c) => c >= position)) return true;
+      const generations = await Promise.all(views.map((v) => this.store.activeOf(v)));
+      if (generations.every((g, i) => g && g.version === (versions.get(views[i]) ?? g.version) && g.checkpoint >= position)) return true;
       if (Date.now() >= deadline) return false;
       this.nudge();
       await sleep(Math.min(25, Math.max(1, deadline - Date.now())));

@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, EntitySchema } from 'typeorm';
+import { validFrom } from '@reform-ledger/calendar';
 import type { FeedEvent } from '@reform-ledger/ledger';
-import { View } from './views';
+import type { View } from './view';
 
 /**
  * Where the views live (TypeORM; the ledger's tables are not touched here).
@@ -202,7 +203,7 @@ export class TemporalStore {
     const rows: Row[] = [];
     const entities: [string, string, string, number][] = [];
     for (const { event, targets } of routed) {
-      const t = event.occurredAt;
+      const t = validFrom(event.occurredAt);
       const p = event.globalPosition;
       for (const { kind, entity, scope } of targets) {
         const key = `${kind}|${entity}`;

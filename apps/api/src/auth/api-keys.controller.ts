@@ -1,15 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN, Optional } from '../events/fields';
+import { ID_PATTERN, Optional, reason } from '../events/fields';
+import { ApiProblems, ApiResult } from '../openapi';
 import { ApiKeys, ROLES, Role } from './api-keys';
 import { AuthGuard, Roles } from './auth.guard';
 
 class IssueKeyRequest {
-  @ApiProperty({ enum: ROLES }) @IsIn([...ROLES]) role!: Role;
+  @ApiProperty({ enum: ROLES }) @IsIn([...ROLES], reason('one_of', { values: ROLES })) role!: Role;
   @ApiProperty({ required: false, description: 'The unit the key acts for; required for department keys', example: 'phong-noi-vu' })
-  @Optional() @Matches(ID_PATTERN) unitId?: string;
-  @ApiProperty({ required: false, maxLength: 200 }) @Optional() @IsString() @MaxLength(200) label?: string;
+  @Optional() @IsString(reason('text.type')) @Matches(ID_PATTERN, reason('id.format')) unitId?: string;
+  @ApiProperty({ required: false, maxLength: 200 }) @Optional() @IsString(reason('text.type')) @MaxLength(200, reason('text.length', { min: 0, max: 200 })) label?: string;
 }
 
 @ApiTags('admin')
@@ -22,12 +23,16 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Issue an API key bound to a role and unit; the token is shown once' })
+  @ApiResult('ApiKeyIssued', 201)
+  @ApiProblems(400, 401, 403, 422)
   issue(@Body() body: IssueKeyRequest) {
     return this.keys.issue(body.role, body.unitId, body.label);
   }
 
   @Get()
   @ApiOperation({ summary: 'List API keys (never their tokens)' })
+  @ApiResult('ApiKeys')
+  @ApiProblems(401, 403)
   list() {
     return this.keys.list();
   }
@@ -35,6 +40,8 @@ export class ApiKeysController {
   @Delete(':keyId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key; it is refused from then on' })
+  @ApiResult('ApiKey')
+  @ApiProblems(401, 403, 404)
   revoke(@Param('keyId') keyId: string) {
     return this.keys.revoke(keyId);
   }

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { streamIdOf } from '@reform-ledger/domain';
 import { Database, Ledger, uuidv7 } from '@reform-ledger/ledger';
-import { DATABASE } from '../database.module';
-import { Problem } from '../problem';
+import { DATABASE, underLock } from '../database.module';
+import { invalid, Problem } from '../problem';
 
 export const ROLES = ['department', 'inspector', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -49,11 +49,8 @@ export class ApiKeys implements OnModuleInit {
     @Inject('DEMO_MODE') private readonly demo: boolean,
   ) {}
 
-  async onModuleInit() {
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('api_keys schema'))`);
+  onModuleInit() {
+    return underLock(this.db, 'api_keys schema', async (client) => {
       await client.query(`CREATE TABLE IF NOT EXISTS api_keys (
         key_id text PRIMARY KEY,
         token_hash bytea NOT NULL UNIQUE,
@@ -65,13 +62,7 @@ export class ApiKeys implements OnModuleInit {
       if (this.demo) {
         for (const [token, role] of Object.entries(DEMO_KEYS)) await this.insert(client, token, token, role, null, 'demo');
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   private insert(client: { query: Database['pool']['query'] }, keyId: string, token: string, role: Role, unitId: string | null, label: string | null) {
@@ -92,8 +83,8 @@ export class ApiKeys implements OnModuleInit {
       await this.insert(this.db.pool, token, token, 'department', department[1], 'demo');
       row = (await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE token_hash = $1`, [hash(token)])).rows[0];
     }
-    if (!row) throw new Problem(401, 'auth.invalid_key', 'The API key is not known');
-    if (row.revoked_at !== null) throw new Problem(401, 'auth.revoked_key', `The API key ${row.key_id} was revoked at ${row.revoked_at}`);
+    if (!row) throw new Problem(401, 'auth.invalid_key');
+    if (row.revoked_at !== null) throw new Problem(401, 'auth.revoked_key', { keyId: row.key_id, revokedAt: row.revoked_at });
     const { keyId, role, unitId } = toKey(row);
     return { keyId, role, ...(unitId && { unitId }) };
   }
@@ -101,10 +92,10 @@ export class ApiKeys implements OnModuleInit {
   /** Issues a key; the token is returned once and never stored. */
   async issue(role: Role, unitId: string | undefined, label: string | undefined): Promise<ApiKey & { token: string }> {
     if (role === 'department' && unitId === undefined) {
-      throw new Problem(400, 'request.invalid', 'A department key acts for one unit', [{ field: 'unitId', reason: 'is required for a department key' }]);
+      throw invalid([{ field: 'unitId', reason: 'key.unit_required' }]);
     }
     if (unitId !== undefined && (await this.ledger.streamVersion(streamIdOf('unit', unitId))) === 0) {
-      throw new Problem(422, 'unit.not_registered', `Unit ${unitId} is not registered`, [{ field: 'unitId', reason: 'is not a registered unit' }]);
+      throw new Problem(422, 'unit.not_registered', { unitId }, [{ field: 'unitId', reason: 'unit.not_registered', params: { unitId } }]);
     }
     const token = `rl_${randomBytes(32).toString('base64url')}`;
     const keyId = `key_${uuidv7().replace(/-/g, '').slice(-16)}`;
@@ -120,7 +111,7 @@ export class ApiKeys implements OnModuleInit {
   async revoke(keyId: string): Promise<ApiKey> {
     const { rows } = await this.db.pool.query<Row>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = $1 RETURNING ${COLUMNS}`, [keyId]);
-    if (!rows[0]) throw new Problem(404, 'api_key.not_found', `No API key ${keyId}`, [{ field: 'keyId', reason: 'is not a key' }]);
+    if (!rows[0]) throw new Problem(404, 'api_key.not_found', { keyId });
     return toKey(rows[0]);
   }
 }

@@ -20,17 +20,16 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const header = req.headers.authorization;
     if (!header) {
-      throw new Problem(401, 'auth.missing', 'Send an API key: Authorization: Bearer <key>', [{ field: 'Authorization', reason: 'is missing' }]);
+      throw new Problem(401, 'auth.missing', {}, [{ field: 'Authorization', reason: 'header.authorization.missing' }]);
     }
     const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
     if (!match) {
-      throw new Problem(401, 'auth.malformed', 'The Authorization header must be "Bearer <key>"', [{ field: 'Authorization', reason: 'is not a bearer key' }]);
+      throw new Problem(401, 'auth.malformed', {}, [{ field: 'Authorization', reason: 'header.authorization.malformed' }]);
     }
     req.actor = await this.keys.authenticate(match[1]);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.includes(req.actor.role)) {
-      throw new Problem(403, 'auth.role_forbidden',
-        `The ${req.actor.role} role may not ${req.method} ${req.route?.path ?? req.path}; allowed: ${roles.join(', ')}`);
+      throw new Problem(403, 'auth.role_forbidden', { role: req.actor.role, method: req.method, path: req.route?.path ?? req.path, allowed: roles });
     }
     return true;
   }

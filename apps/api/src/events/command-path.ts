@@ -12,7 +12,8 @@ export type Recorded = { streamId: string; streamVersion: number; globalPosition
 
 export type Write = Submission & { idempotencyKey: string; expectedVersion?: number };
 
-export type WriteContext = { actor: Actor; correlationId: string };
+/** Who writes, under which correlation id, and when the ledger received the request (the decision's "now"). */
+export type WriteContext = { actor: Actor; correlationId: string; receivedAt: string };
 
 const MAX_ATTEMPTS = 5;
 
@@ -45,13 +46,11 @@ const loadWorld = async (ledger: Ledger, refs: Ref[]): Promise<World> => {
 const authorise = (decider: AnyDecider, command: Parameters<AnyDecider['writers']>[0], state: { status: string }, world: World, actor: Actor) => {
   if (actor.role === 'admin') return;
   if (actor.role !== 'department') {
-    throw new Problem(403, 'auth.role_forbidden', `The ${actor.role} role reads; it does not record events`);
+    throw new Problem(403, 'auth.role_forbidden', { role: actor.role });
   }
   const writers = decider.writers(command, state, world);
   if (writers !== 'any' && (!actor.unitId || !writers.includes(actor.unitId))) {
-    throw new Problem(403, 'auth.not_your_record',
-      `Unit ${actor.unitId} may not record ${command.type} on ${decider.kind} ${command.id}` +
-      (writers.length ? `; it is kept by ${writers.join(', ')}` : '; only an admin may'));
+    throw new Problem(403, 'auth.not_your_record', { unitId: actor.unitId, type: command.type, kind: decider.kind, id: command.id, writers: [...writers] });
   }
 };
 
@@ -62,8 +61,10 @@ const authorise = (decider: AnyDecider, command: Parameters<AnyDecider['writers'
 const writeOne = async (ledger: Ledger, write: Write, context: WriteContext): Promise<Recorded> => {
   const decider = DECIDERS[write.kind];
   const streamId = streamIdOf(write.kind, write.id);
-  const command = normaliseDeep({ type: write.type, id: write.id, occurredAt: write.occurredAt, data: write.data });
-  const request = { ...command, kind: write.kind, expectedVersion: write.expectedVersion ?? null };
+  const fact = normaliseDeep({ type: write.type, id: write.id, occurredAt: write.occurredAt, data: write.data });
+  // What identifies the request for its idempotency key: the fact, never the moment it arrived (a retry comes later).
+  const request = { ...fact, kind: write.kind, expectedVersion: write.expectedVersion ?? null };
+  const command = { ...fact, receivedAt: context.receivedAt };
   const earlier = await ledger.findIdempotent(streamId, write.idempotencyKey, request);
   if (earlier) return toRecorded(earlier);
 
@@ -126,15 +127,16 @@ export const recordBatch = (ledger: Ledger, writes: Write[], context: WriteConte
     }
     if (refusals.length > 0) {
       const status = Math.min(...refusals.map((p) => p.status));
-      throw new Problem(status, 'batch.refused', `${refusals.length} of ${writes.length} submissions were refused; nothing was recorded`,
-        refusals.flatMap((p) => p.errors));
+      throw new Problem(status, 'batch.refused', { refused: refusals.length, total: writes.length }, refusals.flatMap((p) => p.errors));
     }
     return results;
   }), false);
 
+/** One refused item of a batch, as a field problem naming the item; its reason is the item's own detail. */
 const itemProblem = (index: number, problem: Problem): Problem =>
-  new Problem(problem.status, problem.code, problem.detail, [{
+  new Problem(problem.status, problem.code, problem.params, [{
     field: `[${index}]${problem.errors[0]?.field ? `.${problem.errors[0].field}` : ''}`,
-    reason: problem.detail,
+    reason: problem.detailKey,
+    params: problem.params,
     code: problem.code,
   }]);

@@ -1,27 +1,17 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { eventTypesOf, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
+import { eventTypesOf, examples, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import { Projector } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
-import { Problem } from '../problem';
+import { ApiProblems, ApiResult } from '../openapi';
+import { FieldProblem, invalid, Problem } from '../problem';
+import { COLLECTIONS, kindNamed } from './collections';
 import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
 import { EVENT_SCHEMAS } from './event-schemas';
-import { FieldError, validateSubmission } from './validate';
-
-/** The URL collection of each kind of record. */
-export const COLLECTIONS: Record<string, RecordKind> = {
-  units: 'unit', documents: 'document', plans: 'plan', tasks: 'task', inspections: 'inspection',
-  'legal-documents': 'legal-document', recruitments: 'recruitment',
-};
-/** A kind from its name or its collection: `task` or `tasks`. */
-const kindNamed = (name: unknown): RecordKind | undefined => {
-  if (typeof name !== 'string') return undefined;
-  if ((RECORD_KINDS as readonly string[]).includes(name)) return name as RecordKind;
-  return Object.hasOwn(COLLECTIONS, name) ? COLLECTIONS[name] : undefined;
-};
+import { validateSubmission } from './validate';
 const MAX_BATCH = 1000;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -48,20 +38,22 @@ export class RecordEventsHandler implements ICommandHandler<RecordEvents, Record
   }
 }
 
-const invalid = (errors: FieldError[], detail = 'The request does not match the event schema') => new Problem(400, 'request.invalid', detail, errors);
-
+/** The key of a write (the header) or of a batch item (its idempotencyKey): required, so a retry records nothing new. */
 const idempotencyKeyOf = (value: unknown, field: string): string => {
-  if (value === undefined) throw invalid([{ field, reason: 'is required on every write, so a retry creates nothing new' }]);
-  if (typeof value !== 'string' || !KEY.test(value)) throw invalid([{ field, reason: 'must be 1 to 200 visible ASCII characters' }]);
+  if (value === undefined) throw invalid([{ field, reason: field === 'Idempotency-Key' ? 'header.idempotency_key.missing' : 'item.idempotency_key.missing' }]);
+  if (typeof value !== 'string' || !KEY.test(value)) throw invalid([{ field, reason: 'header.idempotency_key.invalid' }]);
   return value;
 };
 
 const expectedVersionOf = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw invalid([{ field: 'If-Match', reason: 'must be the expected stream version, e.g. "3"' }]);
+  if (!match) throw invalid([{ field: 'If-Match', reason: 'header.if_match.invalid' }]);
   return Number(match[1]);
 };
+
+/** Swagger's default, valid on what `npm start` loads: a finding at Nam Bình, which the Chỉ thị 01 inspection visited. */
+const SEED_EXAMPLE = examples.findingRecorded({ occurredAt: '2022-05-12', unitId: 'ubnd-xa-nam-binh', finding: 'Niêm yết thủ tục hành chính chưa đầy đủ', requiresAction: true });
 
 const examplesOf = (kind: RecordKind) =>
   Object.fromEntries(eventTypesOf(kind).map((type) => [type, { value: EVENT_SCHEMAS[type as keyof typeof EVENT_SCHEMAS].example }]));
@@ -76,9 +68,9 @@ export class EventsController {
 
   @Post(':collection/:id/events')
   @ApiOperation({ summary: 'Record what happened to a record (units, documents, plans, tasks, inspections, legal-documents, recruitments)' })
-  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS) })
-  @ApiParam({ name: 'id', example: 'T-07' })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'A retry with the same key returns the first result and records nothing new' })
+  @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS), example: 'inspections' })
+  @ApiParam({ name: 'id', example: 'kt-ct01-2022', description: 'The record\'s id (kt-ct01-2022 is the seed district\'s Chỉ thị 01 inspection)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, example: 'seed-finding-1', description: 'A key of your choice, unique per request: a retry with the same key returns the first result and records nothing new' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The stream version the write expects, e.g. "3"; 409 if it has moved on' })
   @ApiBody({
     schema: {
@@ -91,16 +83,13 @@ export class EventsController {
         data: { oneOf: Object.values(EVENT_SCHEMAS).map((s) => ({ $ref: getSchemaPath(s.data) })) },
       },
     },
-    examples: Object.fromEntries(RECORD_KINDS.flatMap((kind) => Object.entries(examplesOf(kind)))),
+    examples: {
+      onTheSeed: { summary: 'A finding at a unit the Chỉ thị 01 inspection visited (valid on the seed district: POST to inspections/kt-ct01-2022)', value: SEED_EXAMPLE },
+      ...Object.fromEntries(RECORD_KINDS.flatMap((kind) => Object.entries(examplesOf(kind)))),
+    },
   })
-  @ApiResponse({ status: 201, description: '{ streamId, streamVersion, globalPosition, eventId, recordedAt }' })
-  @ApiResponse({ status: 400, description: 'Invalid request (problem+json naming each field)' })
-  @ApiResponse({ status: 401, description: 'Missing or unknown API key' })
-  @ApiResponse({ status: 403, description: 'This key may not write this record' })
-  @ApiResponse({ status: 404, description: 'Unknown record for an event that does not create one' })
-  @ApiResponse({ status: 409, description: 'Version conflict; currentVersion in the body' })
-  @ApiResponse({ status: 413, description: 'Too large' })
-  @ApiResponse({ status: 422, description: 'Refused by a domain rule; code is the rule, e.g. task.already_completed' })
+  @ApiResult('Recorded', 201, 'Recorded; ETag is the stream version. A retry with the same Idempotency-Key returns the same body')
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   async record(
     @Param('collection') collection: string,
     @Param('id') id: string,
@@ -112,7 +101,7 @@ export class EventsController {
   ): Promise<Recorded> {
     const kind = Object.hasOwn(COLLECTIONS, collection) ? COLLECTIONS[collection] : undefined;
     if (!kind) {
-      throw new Problem(404, 'route.not_found', `No collection ${collection}; use one of ${Object.keys(COLLECTIONS).join(', ')}`);
+      throw new Problem(404, 'route.not_found', { collection, collections: Object.keys(COLLECTIONS) }, [], { detail: 'route.collection_unknown' });
     }
     const validated = validateSubmission(kind, id, body);
     if (validated.errors) throw invalid(validated.errors);
@@ -125,7 +114,7 @@ export class EventsController {
   @Post('events\\:batch')
   @HttpCode(201)
   @ApiOperation({ summary: 'Record up to 1,000 submissions at once, all or nothing (imports)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Names the batch (its correlation id); each item carries its own key' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, example: 'seed-batch', description: 'Names the batch (its correlation id); each item carries its own key' })
   @ApiBody({
     description: 'An array of submissions (or { submissions: [...] })',
     schema: {
@@ -143,34 +132,33 @@ export class EventsController {
         },
       },
       example: [
-        { stream: { kind: 'plan', id: 'cchc-2022' }, ...EVENT_SCHEMAS.PlanIssued.example, idempotencyKey: 'import-2022-plan' },
-        { stream: { kind: 'task', id: 'T-07' }, ...EVENT_SCHEMAS.TaskDefined.example, idempotencyKey: 'import-2022-T-07' },
+        { stream: { kind: 'inspection', id: 'kt-ct01-2022' }, ...SEED_EXAMPLE, idempotencyKey: 'seed-batch-finding' },
+        { stream: { kind: 'recruitment', id: 'vien-chuc-2022' }, ...examples.roundHeld(), idempotencyKey: 'seed-batch-round' },
       ],
     },
   })
-  @ApiResponse({ status: 201, description: '{ results: [{ streamId, streamVersion, globalPosition, eventId, recordedAt }] } in input order' })
+  @ApiResult('BatchResult', 201, 'All recorded, in input order')
+  @ApiProblems(400, 401, 403, 404, 409, 413, 422)
   async batch(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Req() req: Request): Promise<{ results: Recorded[] }> {
     const batchKey = idempotencyKeyOf(key, 'Idempotency-Key');
     const items = Array.isArray(body) ? body : (body as { submissions?: unknown } | null)?.submissions;
-    if (!Array.isArray(items) || items.length === 0) {
-      throw invalid([{ field: 'body', reason: 'must be a non-empty array of submissions (or { submissions: [...] })' }]);
-    }
+    if (!Array.isArray(items) || items.length === 0) throw invalid([{ field: 'body', reason: 'body.batch' }]);
     if (items.length > MAX_BATCH) {
-      throw new Problem(413, 'batch.too_large', `A batch holds at most ${MAX_BATCH} submissions; this one has ${items.length}`, [{ field: 'body', reason: `more than ${MAX_BATCH} submissions` }]);
+      throw new Problem(413, 'batch.too_large', { max: MAX_BATCH, count: items.length }, [{ field: 'body', reason: 'body.batch_size', params: { max: MAX_BATCH } }]);
     }
-    const errors: FieldError[] = [];
+    const errors: FieldProblem[] = [];
     const writes: Write[] = [];
     items.forEach((item: unknown, i) => {
       const at = `[${i}]`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        errors.push({ field: at, reason: 'must be an object { stream, type, occurredAt, data, idempotencyKey }' });
+        errors.push({ field: at, reason: 'body.item' });
         return;
       }
       const { stream, idempotencyKey, ...submission } = item as Record<string, unknown>;
       const ref = (typeof stream === 'object' && stream !== null ? stream : {}) as { kind?: unknown; id?: unknown };
       const kind = kindNamed(ref.kind);
       if (!kind) {
-        errors.push({ field: `${at}.stream.kind`, reason: `must be one of: ${RECORD_KINDS.join(', ')}` });
+        errors.push({ field: `${at}.stream.kind`, reason: 'stream.kind', params: { allowed: [...RECORD_KINDS] } });
         return;
       }
       let itemKey: string | undefined;
@@ -183,7 +171,9 @@ export class EventsController {
       if (validated.errors) errors.push(...validated.errors.map((e) => (e.field === `${at}.id` ? { ...e, field: `${at}.stream.id` } : e)));
       else if (itemKey) writes.push({ ...validated.submission, idempotencyKey: itemKey });
     });
-    if (errors.length > 0) throw invalid(errors, `${new Set(errors.map((e) => e.field.split('.')[0])).size} of ${items.length} submissions are invalid; nothing was recorded`);
+    if (errors.length > 0) {
+      throw invalid(errors, { detail: 'batch.items_invalid', params: { invalid: new Set(errors.map((e) => e.field.split('.')[0])).size, total: items.length } });
+    }
     const results = await this.commands.execute<RecordEvents, Recorded[]>(new RecordEvents(writes, { ...contextOf(req), correlationId: batchKey }, true));
     return { results };
   }
@@ -192,4 +182,5 @@ export class EventsController {
 const contextOf = (req: Request): WriteContext => ({
   actor: req.actor!,
   correlationId: String((req as { id?: unknown }).id ?? ''),
+  receivedAt: new Date().toISOString(),
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { localDayOf } from '@reform-ledger/calendar';
 import { examples } from '@reform-ledger/domain';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { appUnderTest, freshKey, seedSkeleton } from '../testing';
@@ -87,7 +88,7 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
       expectProblem(res, 400, 'request.invalid');
       expect(res.body.errors).toEqual(expect.arrayContaining([
         { field: 'actor', reason: expect.any(String) },
-        { field: 'data.completedBy', reason: 'is not a field of this event type' },
+        { field: 'data.completedBy', reason: 'không phải là trường ở đây; các trường được nhận: evidenceDocumentId, note' },
       ]));
     });
 
@@ -97,7 +98,7 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
       expectProblem(a, 400, 'request.invalid');
       expect(a.body.errors).toEqual([{ field: 'occurredAt', reason: expect.any(String) }]);
       const b = await t.post('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2022-11-31' }));
-      expect(b.body.errors).toEqual([{ field: 'data.dueOn', reason: expect.stringContaining('calendar date') }]);
+      expect(b.body.errors).toEqual([{ field: 'data.dueOn', reason: 'ngày 31 không có trong tháng 11/2022 (tháng 11 có 30 ngày)' }]);
       expect(await head()).toBe(before);
     });
 
@@ -156,6 +157,110 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
       const key = freshKey();
       await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key }).expect(201);
       expectProblem(await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ note: 'khác' }), { key }), 422, 'idempotency_key.reused');
+    });
+  });
+
+  describe('errors speak the user\'s language and say what to do', () => {
+    const JARGON = /property|should not exist|either object or array|constraint|must be a string|isString|whitelist/i;
+    const en = (path: string, body: unknown, options = {}) => t.post(path, body, options).set('Accept-Language', 'en');
+
+    it('answers in Vietnamese by default and in English with Accept-Language: en; code stays the same', async () => {
+      const vi = await t.post('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2022-11-31' }));
+      expect(vi.body).toMatchObject({ title: 'Yêu cầu không hợp lệ', code: 'request.invalid', errors: [{ field: 'data.dueOn', reason: expect.stringContaining('tháng 11 có 30 ngày') }] });
+      expect(vi.headers['content-language']).toBe('vi');
+      const english = await en('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2022-11-31' }));
+      expect(english.body).toMatchObject({ title: 'The request is invalid', code: 'request.invalid' });
+      expect(english.body.errors[0].reason).toBe('day 31 does not exist in 2022-11 (that month has 30 days)');
+      expect(english.headers['content-language']).toBe('en');
+      const preferred = await t.post('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2022-11-31' })).set('Accept-Language', 'fr;q=0.9, en;q=0.8, vi;q=0.1');
+      expect(preferred.body.title).toBe('The request is invalid');
+    });
+
+    it('says how to write a day-first date and what a datetime lacks', async () => {
+      const dayFirst = await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted({ occurredAt: '30/11/2022' }));
+      expect(dayFirst.body.errors).toEqual([{ field: 'occurredAt', reason: 'hãy viết theo dạng YYYY-MM-DD: 2022-11-30' }]);
+      const noZone = await en('/api/v1/tasks/T-07/events', examples.taskCompleted({ occurredAt: '2022-11-30T10:00:00' }));
+      expect(noZone.body.errors[0].reason).toContain('2022-11-30T10:00:00+07:00');
+    });
+
+    it('explains a missing Idempotency-Key: a header, with an example', async () => {
+      const res = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key: null });
+      expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', reason: expect.stringMatching(/^thiếu header Idempotency-Key: .*ví dụ Idempotency-Key: /) }]);
+      expect((await en('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { key: null })).body.errors[0].reason).toMatch(/header is missing.*e\.g\. Idempotency-Key: /);
+    });
+
+    it('lists the allowed fields for an unknown one, and never speaks class-validator', async () => {
+      const bodies: unknown[] = [
+        { ...examples.taskProgressReported(), data: { progress: 5 } },
+        { ...examples.taskProgressReported(), data: { progress: { numerator: 'ba', denominator: 5, percent: 60 } } },
+        { ...examples.taskProgressReported(), data: { progress: { denominator: 5 }, notes: 'x' } },
+        { ...examples.taskDefined(), data: { ...examples.taskDefined().data, supportingUnitIds: 'phong-tu-phap', title: '' } },
+      ];
+      const reasons: string[] = [];
+      for (const body of bodies) {
+        for (const lang of ['vi', 'en']) {
+          const res = await t.post('/api/v1/tasks/T-07/events', body).set('Accept-Language', lang);
+          expect(res.status).toBe(400);
+          reasons.push(...res.body.errors.map((e: { reason: string }) => e.reason));
+        }
+      }
+      expect(reasons.filter((r) => JARGON.test(r))).toEqual([]);
+      const [notObject, , missing] = await Promise.all(bodies.slice(0, 3).map((b) => t.post('/api/v1/tasks/T-07/events', b)));
+      expect(notObject.body.errors).toEqual([{ field: 'data.progress', reason: 'phải là một đối tượng JSON { … }' }]);
+      expect(missing.body.errors).toEqual(expect.arrayContaining([
+        { field: 'data.notes', reason: 'không phải là trường ở đây; các trường được nhận: progress, note' },
+        { field: 'data.progress.numerator', reason: 'là trường bắt buộc' },
+      ]));
+    });
+
+    it('names the right collection for an event type sent to the wrong one', async () => {
+      const res = await en('/api/v1/tasks/T-07/events', examples.planIssued());
+      expect(res.body.errors).toEqual([{ field: 'type', reason: expect.stringContaining('PlanIssued is an event of a plan: post it to /api/v1/plans/{id}/events') }]);
+    });
+
+    it('states the limit of a 413', async () => {
+      const res = await en('/api/v1/tasks/T-07/events', examples.taskCompleted({ note: 'x'.repeat(2_000_000) }));
+      expect(res.status).toBe(413);
+      expect(res.body.detail).toContain('limit of 1 MB');
+      const vi = await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted({ note: 'x'.repeat(2_000_000) }));
+      expect(vi.body.detail).toContain('giới hạn 1 MB');
+    });
+
+    it('writes a domain refusal from its code and facts, in either language', async () => {
+      await t.post('/api/v1/tasks/T-50/events', examples.taskDefined()).expect(201);
+      await t.post('/api/v1/tasks/T-50/events', examples.taskCompleted()).expect(201);
+      const vi = await t.post('/api/v1/tasks/T-50/events', examples.taskCompleted());
+      expect(vi.body).toMatchObject({ code: 'task.already_completed', title: 'Bị từ chối theo quy tắc nghiệp vụ', detail: 'Nhiệm vụ T-50 đã hoàn thành ngày 20/11/2022: muốn ghi lại, hãy mở lại nhiệm vụ (TaskReopened) trước.' });
+      const english = await en('/api/v1/tasks/T-50/events', examples.taskCompleted());
+      expect(english.body.detail).toBe('Task T-50 was completed on 2022-11-20; reopen it (TaskReopened) first.');
+    });
+  });
+
+  describe('what happened cannot be in the future', () => {
+    const today = () => localDayOf(new Date());
+    it('refuses a fact dated in 2030 with 422 occurred_at.in_future, storing nothing', async () => {
+      const before = await head();
+      const res = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ occurredAt: '2030-01-01' }));
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'occurred_at.in_future', errors: [{ field: 'occurredAt', reason: expect.stringContaining('01/01/2030') }] });
+      expect(await head()).toBe(before);
+    });
+    it('accepts a fact dated today (a Vietnamese day) and a moment a few minutes ahead; refuses one further ahead', async () => {
+      await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ occurredAt: today() })).expect(201);
+      await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ occurredAt: new Date(Date.now() + 3 * 60_000).toISOString() })).expect(201);
+      const ahead = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported({ occurredAt: new Date(Date.now() + 10 * 60_000).toISOString() }));
+      expect(ahead.body.code).toBe('occurred_at.in_future');
+    });
+    it('lets planned dates lie ahead: a due date in 2030 is accepted', () =>
+      t.post('/api/v1/tasks/T-07/events', examples.taskDueChanged({ dueOn: '2030-12-31', occurredAt: today() })).expect(201));
+    it('refuses a future item of a batch, naming it, and records none of the batch', async () => {
+      const before = await head();
+      const res = await t.post('/api/v1/events:batch', [
+        { stream: { kind: 'task', id: 'T-07' }, ...examples.taskProgressReported(), idempotencyKey: freshKey() },
+        { stream: { kind: 'task', id: 'T-07' }, ...examples.taskProgressReported({ occurredAt: '2030-01-01' }), idempotencyKey: freshKey() },
+      ]);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: '[1].occurredAt', code: 'occurred_at.in_future' })]);
+      expect(await head()).toBe(before);
     });
   });
 
@@ -281,7 +386,7 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
   it('serves the OpenAPI document with every event type and an example of each', async () => {
     const res = await request(t.app.getHttpServer()).get('/docs-json').expect(200);
     const op = res.body.paths['/api/v1/{collection}/{id}/events'].post;
-    expect(Object.keys(op.requestBody.content['application/json'].examples)).toHaveLength(37);
+    expect(Object.keys(op.requestBody.content['application/json'].examples)).toHaveLength(38); // every event type, and the default that works on the seed
     expect(res.body.components.schemas.TaskDefinedData.properties.dueOn).toMatchObject({ type: 'string', format: 'date' });
     expect(res.body.paths['/api/v1/events:batch']).toBeDefined();
     await request(t.app.getHttpServer()).get('/docs').expect(200);

@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { appUnderTest } from '../testing';
-import { CT01_VISITS, TASKS } from './daksong-2022/scenario';
-import { loadScenario, ScenarioReport } from './load';
+import { RESPONSIBLE_UNIT_FIELDS } from '@reform-ledger/domain';
+import { CT01_VISITS, phaseOne, phaseTwo, TASKS } from './daksong-2022/scenario';
+import { Marks } from '../marks';
+import { LOADED, loadScenario, PHASE_ONE, ScenarioReport } from './load';
 
 describe.each(testEngines())('the seed district, Đắk Song 2022, on $name PostgreSQL', (engine) => {
   const t = appUnderTest(engine);
@@ -16,7 +18,7 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
 
   beforeAll(async () => {
     const started = performance.now();
-    report = await loadScenario(t.ledger);
+    report = await loadScenario(t.ledger, t.app.get(Marks));
     loadSeconds = (performance.now() - started) / 1000;
     await get(`/api/v1/plans?minPosition=${report.head}`);
     await get(`/api/v1/inspections?minPosition=${report.head}`);
@@ -25,9 +27,9 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
 
   it('loads in two phases, quickly, once', async () => {
     expect(report.loaded).toBe(true);
-    expect(report.phaseOneEnd).toBeLessThan(report.head);
+    expect(report.phaseOne.position).toBeLessThan(report.head);
     expect(loadSeconds).toBeGreaterThan(0); // printed by npm start; not asserted (no timed assertions)
-    expect((await loadScenario(t.ledger)).loaded).toBe(false);
+    expect(await loadScenario(t.ledger, t.app.get(Marks))).toMatchObject({ loaded: false, phaseOne: report.phaseOne, head: report.head });
   });
 
   it('reproduces 55 of 55 tasks done as of 30/11/2022, fewer at 30/06, and fewer as known before the late reports', async () => {
@@ -39,7 +41,7 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
     const overdueJune = TASKS.filter((t) => t.completedOn > '2022-06-30' && t.dueOn < '2022-06-30').length;
     expect(await get('/api/v1/plans/cchc-2022/progress?asOf=2022-06-30')).toMatchObject({ total: 55, completed: byJune, overdue: overdueJune });
     const reportedLate = TASKS.filter((t) => t.reportedLate).length;
-    expect(await get(`/api/v1/plans/cchc-2022/progress?asOf=2022-11-30&position=${report.phaseOneEnd}`)).toMatchObject({ total: 55, completed: 55 - reportedLate });
+    expect(await get(`/api/v1/plans/cchc-2022/progress?asOf=2022-11-30&position=${report.phaseOne.position}`)).toMatchObject({ total: 55, completed: 55 - reportedLate });
     expect([late, byJune, overdueJune, reportedLate]).toEqual([6, 28, 0, 5]); // the numbers the README quotes
   });
 
@@ -58,7 +60,45 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
     expect(vc.totals).toMatchObject({ quota: 43, applications: 26 });
     expect(vc.positions.map((p: { quota: number; applications: number }) => [p.quota, p.applications])).toEqual([[2, 1], [31, 12], [8, 12], [1, 0], [1, 1]]);
     const cx = await get('/api/v1/recruitments/cong-chuc-xa-2022/pipeline');
-    expect(cx.totals).toEqual({ quota: 15, applications: 28, eligible: 27, ineligible: 1, passed: 0, appointed: 0 });
+    expect(cx.totals).toEqual({ quota: 15, applications: 28, withdrawn: 0, eligible: 27, ineligible: 1, passed: 0, appointed: 0 });
+    // Stages as a manager names them: the council of viên chức was formed on 01/12; the commune window closed on 25/11.
+    expect(vc.status).toBe('council_formed');
+    expect(cx.status).toBe('applications_closed');
+    expect((await get('/api/v1/recruitments/vien-chuc-2022/pipeline?asOf=2022-11-15')).status).toBe('open');
+    expect((await get('/api/v1/recruitments/vien-chuc-2022/pipeline?asOf=2022-11-30')).status).toBe('applications_closed');
+  });
+
+  it('keeps the end of phase 1 as a mark, a position and a knownAt that both work as cuts, on the marks route and /health', async () => {
+    const { phaseOne } = report;
+    expect(phaseOne).toEqual({ label: PHASE_ONE, position: expect.any(Number), knownAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/) });
+    const reportedLate = TASKS.filter((x) => x.reportedLate).length;
+    const byPosition = await get(`/api/v1/plans/cchc-2022/progress?asOf=2022-11-30&position=${phaseOne.position}`);
+    const byKnownAt = await get(`/api/v1/plans/cchc-2022/progress?asOf=2022-11-30&knownAt=${encodeURIComponent(phaseOne.knownAt)}`);
+    expect(byKnownAt).toMatchObject({ completed: 55 - reportedLate, cut: { position: phaseOne.position } });
+    expect({ ...byKnownAt, cut: null }).toEqual({ ...byPosition, cut: null });
+    expect((await get('/api/v1/ledger/marks')).marks).toEqual([phaseOne, { label: LOADED, position: report.head, knownAt: expect.any(String) }]);
+    expect((await request(t.app.getHttpServer()).get('/health').expect(200)).body.marks).toContainEqual(phaseOne);
+  });
+
+  it('shows the Chỉ thị 01 inspection in progress (24 visits, not concluded) with the findings of each unit\'s visits', async () => {
+    const ct01 = await get('/api/v1/inspections/kt-ct01-2022/log');
+    expect(ct01.status).toBe('in_progress');
+    expect(ct01.visitsByUnit.find((u: { unitId: string }) => u.unitId === 'ubnd-tt-duc-an').findings).toHaveLength(2);
+    expect((await get('/api/v1/inspections?year=2022')).inspections.map((i: { inspectionId: string; status: string }) => [i.inspectionId, i.status])).toEqual([
+      ['kt-cchc-2022', 'concluded'], ['kt-ct01-2022', 'in_progress'], ['kt-tu-phap-2022', 'concluded'],
+    ]);
+  });
+
+  it('gives the audit trail of a unit\'s records, recorded by the loader: ownerUnit=phong-noi-vu', async () => {
+    const byOwner = await get('/api/v1/audit/activity?ownerUnit=phong-noi-vu&limit=10000');
+    const streams = new Set(byOwner.events.map((e: { streamId: string }) => e.streamId));
+    // The oracle: the scenario's own entries that name Phòng Nội vụ as the unit responsible, and its own unit record.
+    const responsible = [...phaseOne(), ...phaseTwo()].filter((e) => RESPONSIBLE_UNIT_FIELDS.some((f) => f.type === e.type && e.data[f.field] === 'phong-noi-vu'));
+    expect([...streams].sort()).toEqual([...new Set([...responsible.map((e) => `${e.kind}:${e.id}`), 'unit:phong-noi-vu'])].sort());
+    expect(streams).toContain('inspection:kt-cchc-2022');
+    expect(streams).toContain(`task:${TASKS.find((x) => x.lead === 'phong-noi-vu')!.id}`);
+    expect(byOwner.events.every((e: { actor: { keyId: string } }) => e.actor.keyId === 'scenario-loader')).toBe(true);
+    expect((await get('/api/v1/audit/activity?unit=phong-noi-vu')).events).toEqual([]); // recorded by the admin loader, not by the unit
   });
 
   it('reproduces the QPPL register: 6 issued, 6 appraised, 6 expired in 2022', async () => {

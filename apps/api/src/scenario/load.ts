@@ -1,67 +1,83 @@
 import { DECIDERS, RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import type { Actor } from '../auth/api-keys';
-import { recordBatch, recordOne, Write } from '../events/command-path';
+import { Recorded, recordBatch, recordOne, Write } from '../events/command-path';
 import { validateSubmission } from '../events/validate';
-import { Problem, toProblem } from '../problem';
+import type { Mark, Marks } from '../marks';
+import { invalid, Problem, toProblem } from '../problem';
 import { anomalies, Entry, phaseOne, phaseTwo } from './daksong-2022/scenario';
 
 export type ScenarioReport = {
   loaded: boolean;
-  phaseOneEnd: number;
+  /** Where phase 1 (what was reported by the 30/11/2022 cut-off) ends: a position and this install's knownAt. */
+  phaseOne: Mark;
   head: number;
   anomalies: { anomaly: string; status: number; code: string; expected: boolean; corrected: boolean }[];
 };
 
+/** The marks the load leaves: the end of phase 1, and the end of the whole load (which also says it is complete). */
+export const PHASE_ONE = 'Đắk Song 2022: hết giai đoạn 1 (đã báo cáo đến 30/11/2022)';
+export const LOADED = 'Đắk Song 2022: đã nạp xong (cả báo cáo muộn và đính chính)';
+
 const LOADER: Actor = { keyId: 'scenario-loader', role: 'admin' };
-const MARKER = 'unit:ubnd-dak-song';
+const as = (correlationId: string) => ({ actor: LOADER, correlationId, receivedAt: new Date().toISOString() });
 
 /** Validates an entry exactly as the API does; a scenario entry that fails is a bug in the scenario. */
 const toWrite = (entry: Entry, key: string): Write => {
   if (!Object.hasOwn(DECIDERS, entry.kind)) throw new Error(`Unknown kind ${entry.kind}`);
   const validated = validateSubmission(entry.kind as RecordKind, entry.id, { type: entry.type, occurredAt: entry.occurredAt, data: entry.data });
-  if (validated.errors) throw new Problem(400, 'request.invalid', `Scenario entry ${key} is invalid`, validated.errors);
+  if (validated.errors) throw invalid(validated.errors, { params: { entry: key } });
   return { ...validated.submission, idempotencyKey: key };
 };
 
-/** Records entries in all-or-nothing batches; returns the last position written. */
-const inBatches = async (ledger: Ledger, entries: Entry[], phase: string) => {
-  let last = 0;
+/** Records entries in all-or-nothing batches; returns the last write (its position and when it was recorded). */
+const inBatches = async (ledger: Ledger, entries: Entry[], phase: string): Promise<Recorded> => {
+  let last: Recorded | undefined;
   for (let i = 0; i < entries.length; i += 1000) {
     const writes = entries.slice(i, i + 1000).map((entry, j) => toWrite(entry, `daksong-2022:${phase}:${i + j}`));
-    const recorded = await recordBatch(ledger, writes, { actor: LOADER, correlationId: `daksong-2022:${phase}` });
-    last = Math.max(last, ...recorded.map((r) => r.globalPosition));
+    for (const recorded of await recordBatch(ledger, writes, as(`daksong-2022:${phase}`))) {
+      if (!last || recorded.globalPosition > last.globalPosition) last = recorded;
+    }
   }
-  return last;
+  return last!;
 };
+const markOf = (label: string, recorded: Recorded): Mark => ({ label, position: recorded.globalPosition, knownAt: recorded.recordedAt });
 
 /**
  * Loads the seed district through the same validation and command path as the API, in two phases
  * (what was reported by the 30/11/2022 cut-off, then late entries and corrections), with the
- * report's mistakes entered as reported in between. recordedAt is the ledger's own time. Skipped
- * when the district is already there.
+ * report's mistakes entered as reported in between. recordedAt is the ledger's own time; the end of
+ * phase 1 is kept as a mark. Skipped when the load has finished before. Every write carries an
+ * idempotency key, so a load that was interrupted (or made before marks existed) resumes and only
+ * fills in its marks: nothing is recorded twice.
  */
-export const loadScenario = async (ledger: Ledger, log: (line: string) => void = () => undefined): Promise<ScenarioReport> => {
-  if ((await ledger.streamVersion(MARKER)) > 0) return { loaded: false, phaseOneEnd: 0, head: await ledger.headPosition(), anomalies: [] };
-  // The last position written, not the gap-free head: that can trail while the projector commits.
-  const phaseOneEnd = await inBatches(ledger, phaseOne(), 'phase-1');
-  log(`  phase 1 (reported by 30/11/2022) recorded up to position ${phaseOneEnd}`);
+export const loadScenario = async (ledger: Ledger, marks: Pick<Marks, 'list' | 'put'>, log: (line: string) => void = () => undefined): Promise<ScenarioReport> => {
+  const known = await marks.list();
+  const done = known.find((m) => m.label === LOADED);
+  const phaseOneMark = known.find((m) => m.label === PHASE_ONE);
+  if (done && phaseOneMark) return { loaded: false, phaseOne: phaseOneMark, head: done.position, anomalies: [] };
+  const phaseOneEnd = markOf(PHASE_ONE, await inBatches(ledger, phaseOne(), 'phase-1'));
+  await marks.put(phaseOneEnd);
+  log(`  phase 1 (reported by 30/11/2022) recorded up to position ${phaseOneEnd.position}`);
   const results: ScenarioReport['anomalies'] = [];
   for (const [i, a] of anomalies().entries()) {
     let refused: Problem;
     try {
-      await recordOne(ledger, toWrite(a.wrong, `daksong-2022:anomaly:${i}`), { actor: LOADER, correlationId: `daksong-2022:${a.anomaly}` });
-      refused = new Problem(201, 'accepted', 'accepted');
+      await recordOne(ledger, toWrite(a.wrong, `daksong-2022:anomaly:${i}`), as(`daksong-2022:${a.anomaly}`));
+      refused = new Problem(201, 'accepted');
     } catch (error) {
       refused = toProblem(error);
     }
     const expected = refused.status === a.expect.status && refused.code === a.expect.code;
     if (a.correction) {
-      await recordOne(ledger, toWrite(a.correction, `daksong-2022:correction:${i}`), { actor: LOADER, correlationId: `daksong-2022:${a.anomaly}` });
+      await recordOne(ledger, toWrite(a.correction, `daksong-2022:correction:${i}`), as(`daksong-2022:${a.anomaly}`));
     }
     results.push({ anomaly: a.anomaly, status: refused.status, code: refused.code, expected, corrected: a.correction !== null });
     log(`  ${a.anomaly}: refused ${refused.status} ${refused.code}${a.correction ? ', then corrected' : ''}`);
   }
-  const head = await inBatches(ledger, phaseTwo(), 'phase-2');
-  return { loaded: true, phaseOneEnd, head, anomalies: results };
+  const end = markOf(LOADED, await inBatches(ledger, phaseTwo(), 'phase-2'));
+  await marks.put(end);
+  // A mark never moves: an earlier, interrupted load's marks stand.
+  const stored = await marks.list();
+  return { loaded: true, phaseOne: stored.find((m) => m.label === PHASE_ONE)!, head: end.position, anomalies: results };
 };

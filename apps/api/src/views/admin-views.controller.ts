@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Logger, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Ledger } from '@reform-ledger/ledger';
-import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
+import { Projector, TemporalStore, VIEW_NAMES, viewNamed, VIEWS } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
+import { ApiProblems, ApiResult } from '../openapi';
 import { Problem } from '../problem';
 
 /** Rebuilds a view into a new generation while the active one keeps answering, then swaps. */
@@ -21,14 +22,17 @@ export class AdminViewsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Each view: active generation, checkpoint, and any rebuild in progress' })
+  @ApiOperation({ summary: 'Each view: its reducer\'s version, its generations (version, status, checkpoint), and any rebuild in progress' })
+  @ApiResult('AdminViews')
+  @ApiProblems(401, 403)
   async list() {
-    const rows: { view: string; generation: number; status: string; checkpoint: string }[] =
-      await this.store.dataSource.query(`SELECT view, generation, status, checkpoint FROM rm_generations ORDER BY view, generation`);
+    const rows: { view: string; generation: number; version: number; status: string; checkpoint: string }[] =
+      await this.store.dataSource.query(`SELECT view, generation, version, status, checkpoint FROM rm_generations ORDER BY view, generation`);
     return {
       views: VIEWS.map((v) => ({
         view: v.name,
-        generations: rows.filter((r) => r.view === v.name).map((r) => ({ generation: r.generation, status: r.status, checkpoint: Number(r.checkpoint) })),
+        version: v.version,
+        generations: rows.filter((r) => r.view === v.name).map((r) => ({ generation: r.generation, version: r.version, status: r.status, checkpoint: Number(r.checkpoint) })),
         rebuilding: this.rebuilding.get(v.name) ?? null,
       })),
     };
@@ -37,10 +41,13 @@ export class AdminViewsController {
   @Post(':view/rebuild')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a rebuild of a view (202); follow it with GET /api/v1/admin/views' })
+  @ApiParam({ name: 'view', enum: VIEW_NAMES })
+  @ApiResult('RebuildStarted', 202, 'Rebuilding: the active generation keeps answering until the swap')
+  @ApiProblems(401, 403, 404, 409)
   rebuild(@Param('view') name: string) {
     const view = viewNamed(name);
-    if (!view) throw new Problem(404, 'view.not_found', `No view ${name}; views: ${VIEWS.map((v) => v.name).join(', ')}`);
-    if (this.rebuilding.has(name)) throw new Problem(409, 'view.rebuilding', `${name} is already being rebuilt`);
+    if (!view) throw new Problem(404, 'view.not_found', { name, views: VIEW_NAMES }, [], { detail: 'view.unknown' });
+    if (this.rebuilding.has(name)) throw new Problem(409, 'view.rebuilding', { name });
     const progress = { startedAt: new Date().toISOString(), position: 0, head: 0 };
     this.rebuilding.set(name, progress);
     const rebuilder = new Projector(this.ledger, this.store);

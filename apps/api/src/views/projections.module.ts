@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Ledger } from '@reform-ledger/ledger';
-import { Projector, TemporalStore, ViewQueries, VIEWS } from '@reform-ledger/projections';
+import { Projector, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
 
 export const PROJECTOR_IN_PROCESS = 'PROJECTOR_IN_PROCESS';
 
@@ -38,10 +38,10 @@ export class ProjectionsModule {
             return new Projector(ledger, store, VIEWS, { onError: (error) => logger.error({ err: error }, 'projection batch failed; retrying') });
           },
         },
-        { provide: ViewQueries, inject: [TemporalStore, Ledger], useFactory: (store: TemporalStore, ledger: Ledger) => new ViewQueries(store, ledger) },
+        { provide: ViewReader, inject: [TemporalStore, Ledger], useFactory: (store: TemporalStore, ledger: Ledger) => new ViewReader(store, ledger) },
         ProjectionsLifecycle,
       ],
-      exports: [Projector, ViewQueries],
+      exports: [Projector, ViewReader],
     };
   }
 }

@@ -1,20 +1,17 @@
-import { applyDecorators, Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { Projector, ViewName, ViewQueries } from '@reform-ledger/projections';
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { RecordKind } from '@reform-ledger/domain';
+import { Ledger } from '@reform-ledger/ledger';
+import {
+  dataQualityQuery, inspectionLogQuery, inspectionsQuery, legalDocumentsQuery, pipelineQuery, plansQuery, progressQuery, Projector,
+  recruitmentsQuery, tasksQuery, ViewQuery, ViewReader,
+} from '@reform-ledger/projections';
 import { AuthGuard } from '../auth/auth.guard';
-import { Problem } from '../problem';
-import { parseCut, ReadQuery } from './cut';
+import { ApiProblems, ApiResult } from '../openapi';
+import { invalid, Problem } from '../problem';
+import { Parsed, ParsedQuery, QueryParams, VIEW_READ } from '../query-params';
 
 const READ_YOUR_WRITES_MS = 5_000;
-
-/** The cut every read route takes, documented once. */
-const CutParams = () => applyDecorators(
-  ApiQuery({ name: 'asOf', required: false, description: 'Valid time: the world on this date (or datetime), as known now', example: '2022-11-30' }),
-  ApiQuery({ name: 'knownAt', required: false, description: 'Transaction time: only what the ledger held at this moment', example: '2022-12-05T10:00:00Z' }),
-  ApiQuery({ name: 'position', required: false, description: 'Ledger position: only events up to it' }),
-  ApiQuery({ name: 'minPosition', required: false, description: 'Read your writes: wait (up to 5 s, else 503) until the view has applied this position' }),
-);
 
 /** The views managers read, at any cut. Every role may read. */
 @ApiTags('views')
@@ -23,100 +20,118 @@ const CutParams = () => applyDecorators(
 @UseGuards(AuthGuard)
 export class ViewsController {
   constructor(
-    private readonly queries: ViewQueries,
+    private readonly reader: ViewReader,
     private readonly projector: Projector,
+    private readonly ledger: Ledger,
   ) {}
 
-  /** Parses the cut and waits until the views have what the caller needs (its own write, or the position it asks for). */
-  private async cut(views: ViewName[], query: ReadQuery, res: Response) {
-    const cut = parseCut(query);
-    const needed = Math.max(cut.minPosition ?? 0, cut.position ?? 0);
-    if (needed > 0 && !(await this.projector.waitFor(views, needed, READ_YOUR_WRITES_MS))) {
-      res.setHeader('Retry-After', '1');
-      throw new Problem(503, 'view.behind', `The views have not reached position ${needed} yet; retry shortly`,
-        [{ field: cut.minPosition !== undefined ? 'minPosition' : 'position', reason: 'is beyond what the views have applied' }]);
+  /**
+   * Answers a query at the cut asked, once the views it reads have what the caller needs: its own
+   * write (minPosition) or the position it asks for. A position the ledger never assigned is refused
+   * at once; one assigned but not yet applied is waited for (up to 5 s, then 503 with Retry-After).
+   */
+  private async answer<A extends unknown[], R>(query: ViewQuery<A, R>, p: ParsedQuery, ...args: A): Promise<R> {
+    const cut = { asOf: p.asOf, knownAt: p.knownAt, position: p.position };
+    const needed = Math.max(p.minPosition ?? 0, p.position ?? 0);
+    const field = needed === p.position ? 'position' : 'minPosition';
+    if (needed > 0) {
+      const last = await this.ledger.lastAssignedPosition();
+      if (needed > last) throw invalid([{ field, reason: 'query.position_beyond_ledger', params: { position: needed, last } }]);
     }
-    return cut;
+    if (!(await this.projector.waitFor(query.views.map((v) => v.name), needed, READ_YOUR_WRITES_MS))) {
+      await this.reader.at(query.views, cut); // a view being rebuilt after an upgrade says so (503 view.outdated)
+      throw new Problem(503, 'view.behind', { position: needed }, [{ field, reason: 'query.behind' }], { headers: { 'Retry-After': '1' } });
+    }
+    return this.reader.answer(query, cut, ...args);
   }
 
-  private found<T>(value: T | null, what: string): T {
-    if (value === null) throw new Problem(404, 'view.not_found', `${what} does not exist at this cut`);
+  private found<T>(value: T | null, kind: RecordKind, id: string): T {
+    if (value === null) throw new Problem(404, 'view.not_found', { kind, id });
     return value;
   }
 
   @Get('plans')
-  @ApiOperation({ summary: 'Plans, with id, year, document and owner unit' })
-  @ApiQuery({ name: 'year', required: false, example: 2022 })
-  @CutParams()
-  async plans(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['plan-progress'], query, res);
-    return this.queries.plans(cut.year, cut);
+  @ApiOperation({ summary: 'Plans, with their year, owner unit, own issuing document and amendments' })
+  @QueryParams('year', ['unitId', 'Only the plans this unit owns'], ...VIEW_READ)
+  @ApiResult('PlanList')
+  @ApiProblems(400, 401, 503)
+  plans(@Parsed() p: ParsedQuery) {
+    return this.answer(plansQuery, p, { year: p.year, unitId: p.unitId });
   }
 
   @Get('plans/:planId/progress')
-  @ApiOperation({ summary: 'Plan progress: total, completed (on time), overdue, in progress, by field and by lead unit' })
-  @CutParams()
-  async progress(@Param('planId') planId: string, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['plan-progress'], query, res);
-    return this.found(await this.queries.progress(planId, cut), `Plan ${planId}`);
+  @ApiOperation({ summary: 'Plan progress: total, completed (on time), overdue, in progress, with a progress report, by field and by lead unit' })
+  @ApiParam({ name: 'planId', example: 'cchc-2022' })
+  @QueryParams(['unitId', 'Only the tasks this unit leads'], ...VIEW_READ)
+  @ApiResult('PlanProgress')
+  @ApiProblems(400, 401, 404, 503)
+  async progress(@Param('planId') planId: string, @Parsed() p: ParsedQuery) {
+    return this.found(await this.answer(progressQuery, p, planId, { unitId: p.unitId }), 'plan', planId);
   }
 
   @Get('plans/:planId/tasks')
-  @ApiOperation({ summary: 'The task board: each task with status, lead unit, due and completion dates' })
-  @CutParams()
-  async tasks(@Param('planId') planId: string, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['plan-progress'], query, res);
-    return this.found(await this.queries.tasks(planId, cut), `Plan ${planId}`);
+  @ApiOperation({ summary: 'The task board: each task with status, lead unit, due and completion days, and its latest reported progress' })
+  @ApiParam({ name: 'planId', example: 'cchc-2022' })
+  @QueryParams(['unitId', 'Only the tasks this unit leads'], ...VIEW_READ)
+  @ApiResult('TaskBoard')
+  @ApiProblems(400, 401, 404, 503)
+  async tasks(@Param('planId') planId: string, @Parsed() p: ParsedQuery) {
+    return this.found(await this.answer(tasksQuery, p, planId, { unitId: p.unitId }), 'plan', planId);
   }
 
   @Get('inspections')
-  @ApiOperation({ summary: 'Inspections of a year (by the start of their period)' })
-  @ApiQuery({ name: 'year', required: false, example: 2022 })
-  @CutParams()
-  async inspections(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['inspection-log'], query, res);
-    return this.queries.inspections(cut.year, cut);
+  @ApiOperation({ summary: 'Inspections of a year (by the start of their period), with status and coverage' })
+  @QueryParams('year', ['unitId', 'Only the inspections this unit leads or visits'], ...VIEW_READ)
+  @ApiResult('InspectionList')
+  @ApiProblems(400, 401, 503)
+  inspections(@Parsed() p: ParsedQuery) {
+    return this.answer(inspectionsQuery, p, { year: p.year, unitId: p.unitId });
   }
 
   @Get('inspections/:inspectionId/log')
-  @ApiOperation({ summary: 'Inspection log: visits in date order, visits per unit, coverage of the targets' })
-  @CutParams()
-  async inspectionLog(@Param('inspectionId') inspectionId: string, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['inspection-log', 'registry'], query, res);
-    return this.found(await this.queries.inspectionLog(inspectionId, cut), `Inspection ${inspectionId}`);
+  @ApiOperation({ summary: 'Inspection log: visits in date order, the visits and findings of each unit, coverage of the targets' })
+  @ApiParam({ name: 'inspectionId', example: 'kt-ct01-2022' })
+  @QueryParams(['unitId', 'Only this unit\'s visits, findings and coverage'], ...VIEW_READ)
+  @ApiResult('InspectionLog')
+  @ApiProblems(400, 401, 404, 503)
+  async inspectionLog(@Param('inspectionId') inspectionId: string, @Parsed() p: ParsedQuery) {
+    return this.found(await this.answer(inspectionLogQuery, p, inspectionId, { unitId: p.unitId }), 'inspection', inspectionId);
   }
 
   @Get('recruitments')
-  @ApiOperation({ summary: 'Recruitment drives of a year, with kind, plan document and status' })
-  @ApiQuery({ name: 'year', required: false, example: 2022 })
-  @CutParams()
-  async recruitments(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['recruitment-pipeline'], query, res);
-    return this.queries.recruitments(cut.year, cut);
+  @ApiOperation({ summary: 'Recruitment drives of a year, with kind, plan document and stage' })
+  @QueryParams('year', ['unitId', 'Only the drives this unit owns'], ...VIEW_READ)
+  @ApiResult('RecruitmentList')
+  @ApiProblems(400, 401, 503)
+  recruitments(@Parsed() p: ParsedQuery) {
+    return this.answer(recruitmentsQuery, p, { year: p.year, unitId: p.unitId });
   }
 
   @Get('recruitments/:recruitmentId/pipeline')
-  @ApiOperation({ summary: 'Recruitment pipeline per position: quota, applications, eligible, ineligible, passed, appointed' })
-  @CutParams()
-  async pipeline(@Param('recruitmentId') recruitmentId: string, @Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['recruitment-pipeline'], query, res);
-    return this.found(await this.queries.pipeline(recruitmentId, cut), `Recruitment ${recruitmentId}`);
+  @ApiOperation({ summary: 'Recruitment pipeline per position and in total: quota, applications, withdrawn, eligible, ineligible, passed, appointed' })
+  @ApiParam({ name: 'recruitmentId', example: 'vien-chuc-2022' })
+  @QueryParams(...VIEW_READ)
+  @ApiResult('RecruitmentPipeline')
+  @ApiProblems(400, 401, 404, 503)
+  async pipeline(@Param('recruitmentId') recruitmentId: string, @Parsed() p: ParsedQuery) {
+    return this.found(await this.answer(pipelineQuery, p, recruitmentId), 'recruitment', recruitmentId);
   }
 
   @Get('data-quality')
   @ApiOperation({ summary: 'Facts accepted as reported that look wrong: a report dated before its period, a reused number and symbol, a plan 100% done with late tasks' })
-  @CutParams()
-  async dataQuality(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['registry', 'plan-progress'], query, res);
-    return this.queries.dataQuality(cut);
+  @QueryParams(['unitId', 'Only findings about the documents this unit issued and the plans it owns'], ...VIEW_READ)
+  @ApiResult('DataQuality')
+  @ApiProblems(400, 401, 503)
+  dataQuality(@Parsed() p: ParsedQuery) {
+    return this.answer(dataQualityQuery, p, { unitId: p.unitId });
   }
 
   @Get('legal-documents')
   @ApiOperation({ summary: 'Legal-document register: documents and counts (drafted, appraised, issued, in force, expired) for a year' })
-  @ApiQuery({ name: 'year', required: false, example: 2022 })
-  @CutParams()
-  async legalDocuments(@Query() query: ReadQuery, @Res({ passthrough: true }) res: Response) {
-    const cut = await this.cut(['legal-register', 'registry'], query, res);
-    return this.queries.legalDocuments(cut.year, cut);
+  @QueryParams('year', ['unitId', 'Only the documents this unit drafts'], ...VIEW_READ)
+  @ApiResult('LegalRegister')
+  @ApiProblems(400, 401, 503)
+  legalDocuments(@Parsed() p: ParsedQuery) {
+    return this.answer(legalDocumentsQuery, p, { year: p.year, unitId: p.unitId });
   }
 }

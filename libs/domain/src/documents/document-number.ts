@@ -1,5 +1,5 @@
-import { IsoDate, yearOf } from '../shared/calendar';
-import { DomainError } from '../shared/decider';
+import { IsoDate, yearOf } from '@reform-ledger/calendar';
+import { DomainError } from '../shared/domain-error';
 import { normaliseText, slug } from '../shared/text';
 
 /**
@@ -43,7 +43,7 @@ export const parseDocumentNumber = (raw: string): DocumentNumber => {
     return { style: 'party', number, symbol: `${type}/${issuer}`, reference: text };
   }
   throw new DomainError('document.number_invalid',
-    `"${raw}" is not a document number and symbol such as 39/QĐ-UBND, 01/2022/QĐ-UBND or 09-NQ/TU`, 'data.reference');
+    `"${raw}" is not a document number and symbol such as 39/QĐ-UBND, 01/2022/QĐ-UBND or 09-NQ/TU`, 'data.reference', { reference: raw });
 };
 
 /**
@@ -56,7 +56,8 @@ export const resolveDocument = (raw: string, date: IsoDate, issuerUnitId: string
   const dateYear = yearOf(date);
   if (parsed.year !== undefined && parsed.year !== dateYear) {
     throw new DomainError('document.year_mismatch',
-      `${parsed.reference} carries the year ${parsed.year} but is dated ${date}; one of the two is wrong`, 'occurredAt');
+      `${parsed.reference} carries the year ${parsed.year} but is dated ${date}; one of the two is wrong`, 'occurredAt',
+      { reference: parsed.reference, year: parsed.year, date });
   }
   return { ...parsed, issuerUnitId, year: dateYear, date };
 };

@@ -1,6 +1,7 @@
-import type { Decider } from '../catalogue';
-import { calendarDate, dayOf, IsoDate } from '../shared/calendar';
-import { assertNever, DomainError, DomainEvent, recorded } from '../shared/decider';
+import { dayOf, IsoDate } from '@reform-ledger/calendar';
+import { calendarDate } from '../shared/calendar';
+import { Decider, DomainEvent, recorded, Ref, World } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 import { requireActiveUnit } from '../units/unit';
 import { documentId, resolveDocument } from './document-number';
 
@@ -30,10 +31,13 @@ export type Document =
   | { status: 'registered'; reference: string; issuerUnitId: string; date: IsoDate; documentType: DocumentType; title?: string;
       reportsOn?: { from: IsoDate; to: IsoDate } };
 
-/** Refuses a reference to a document that is not registered. */
-export const requireDocument = (document: Document, id: string, field: string): void => {
-  if (document.status === 'absent') {
-    throw new DomainError('document.not_registered', `Document ${id} is not registered`, field);
+/** The document a command cites, for `needs`: none when no id is given. */
+export const documentRefs = (documentId: string | undefined): Ref[] => (documentId ? [{ kind: 'document', id: documentId }] : []);
+
+/** Refuses a cited document that is not registered; citing none is fine. */
+export const requireDocumentIfGiven = (world: World, documentId: string | undefined, field: string): void => {
+  if (documentId && world.document(documentId).status === 'absent') {
+    throw new DomainError('document.not_registered', `Document ${documentId} is not registered`, field, { documentId });
   }
 };
 
@@ -49,12 +53,13 @@ export const document: Decider<DocumentEvent, Document> = {
         requireActiveUnit(world, command.data.issuerUnitId, 'data.issuerUnitId');
         const ref = resolveDocument(command.data.reference, dayOf(command.occurredAt), command.data.issuerUnitId);
         if (command.data.reportsOn && calendarDate(command.data.reportsOn.from, 'data.reportsOn.from') > calendarDate(command.data.reportsOn.to, 'data.reportsOn.to')) {
-          throw new DomainError('document.period_invalid', 'The reported period ends before it starts', 'data.reportsOn.to');
+          throw new DomainError('document.period_invalid', 'The reported period ends before it starts', 'data.reportsOn.to', { ...command.data.reportsOn });
         }
         const expected = documentId(ref);
         if (command.id !== expected) {
           throw new DomainError('document.id_mismatch',
-            `A document's id is derived from its issuer, year, number and symbol: ${ref.reference} of ${ref.date} is ${expected}`, 'id');
+            `A document's id is derived from its issuer, year, number and symbol: ${ref.reference} of ${ref.date} is ${expected}`, 'id',
+            { id: command.id, expected, reference: ref.reference, date: ref.date, issuerUnitId: ref.issuerUnitId });
         }
         const { writtenAs: _ignored, ...data } = command.data;
         return [{
@@ -65,7 +70,7 @@ export const document: Decider<DocumentEvent, Document> = {
       }
       case 'DocumentCorrected':
         if (command.data.title === undefined && command.data.documentType === undefined) {
-          throw new DomainError('document.nothing_to_correct', 'A correction changes the title or the document type', 'data');
+          throw new DomainError('document.nothing_to_correct', 'A correction changes the title or the document type', 'data', { id: command.id });
         }
         return recorded(command);
       default:

@@ -1,6 +1,7 @@
 import {
   findingRecorded, inspectionConcluded, inspectionPlanned, inspectionTeamFormed, specFor, UNITS, unitInspected,
 } from '../testing/spec';
+import { fold } from '../shared/decider';
 import { inspection } from './inspection';
 
 const { given } = specFor(inspection, { id: 'kt-cchc-2022' });
@@ -37,4 +38,16 @@ describe('inspections', () => {
     given([...planned, inspectionConcluded()]).when(unitInspected()).thenRejects('inspection.already_concluded'));
   it('refuses a report that is not registered', () =>
     given(planned).when(inspectionConcluded({ reportDocumentId: 'ubnd-dak-song.2022.400.bc-dkt' })).thenRejects('document.not_registered'));
+
+  it('is planned until its first visit, in progress from it until concluded', () => {
+    expect(fold(inspection, planned).status).toBe('planned');
+    expect(fold(inspection, [...planned, inspectionTeamFormed()]).status).toBe('planned');
+    expect(fold(inspection, [...planned, unitInspected()])).toMatchObject({ status: 'in_progress', visited: [UNITS.namBinh] });
+    expect(fold(inspection, [...planned, unitInspected(), unitInspected({ unitId: UNITS.ducAn, occurredAt: '2022-06-01' })]).status).toBe('in_progress');
+    expect(fold(inspection, [...planned, unitInspected(), inspectionConcluded()])).toMatchObject({ status: 'concluded', concludedOn: '2022-11-29' });
+  });
+  it('keeps checking visits and findings while in progress', () => {
+    given([...planned, unitInspected()]).when(unitInspected({ occurredAt: '2022-12-02' })).thenRejects('inspection.visit_outside_period');
+    given([...planned, unitInspected()]).when(findingRecorded({ unitId: UNITS.ducAn })).thenRejects('inspection.unit_not_visited', 'data.unitId');
+  });
 });

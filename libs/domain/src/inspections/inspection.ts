@@ -1,7 +1,8 @@
-import type { Decider } from '../catalogue';
-import { documentRefs, requireDocumentIfGiven } from '../plans/plan';
-import { calendarDate, dayOf, IsoDate } from '../shared/calendar';
-import { assertNever, Command, DomainError, DomainEvent, recorded, Ref } from '../shared/decider';
+import { dayOf, IsoDate } from '@reform-ledger/calendar';
+import { documentRefs, requireDocumentIfGiven } from '../documents/document';
+import { calendarDate } from '../shared/calendar';
+import { Command, Decider, DomainEvent, recorded, Ref } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 import { requireActiveUnit } from '../units/unit';
 
 /** An inspection (đợt kiểm tra) led by `leadUnitId`, of `targetUnitIds`, between periodFrom and periodTo. */
@@ -17,9 +18,10 @@ export type InspectionConcluded = DomainEvent<'InspectionConcluded', { reportDoc
 export type InspectionEvent = InspectionPlanned | InspectionTeamFormed | UnitInspected | FindingRecorded | InspectionConcluded;
 
 type Planned = { title: string; leadUnitId: string; targetUnitIds: string[]; periodFrom: IsoDate; periodTo: IsoDate };
+/** Planned until the first visit, in progress from it until the conclusion. */
 export type Inspection =
   | { status: 'absent' }
-  | ({ status: 'planned'; teamFormed: boolean; visited: string[] } & Planned)
+  | ({ status: 'planned' | 'in_progress'; teamFormed: boolean; visited: string[] } & Planned)
   | ({ status: 'concluded'; visited: string[]; concludedOn: IsoDate } & Planned);
 
 const unitOf = (command: Command<InspectionEvent>): string | undefined =>
@@ -45,7 +47,8 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
   decide: (command, state, world) => {
     const { id } = command;
     if (state.status === 'concluded') {
-      throw new DomainError('inspection.already_concluded', `Inspection ${id} was concluded on ${state.concludedOn}`);
+      throw new DomainError('inspection.already_concluded', `Inspection ${id} was concluded on ${state.concludedOn}`, undefined,
+        { inspectionId: id, concludedOn: state.concludedOn });
     }
     switch (command.type) {
       case 'InspectionPlanned': {
@@ -53,7 +56,7 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
         requireActiveUnit(world, leadUnitId, 'data.leadUnitId');
         targetUnitIds.forEach((unitId, i) => requireActiveUnit(world, unitId, `data.targetUnitIds[${i}]`));
         if (calendarDate(periodFrom, 'data.periodFrom') > calendarDate(periodTo, 'data.periodTo')) {
-          throw new DomainError('inspection.period_invalid', `The period ends (${periodTo}) before it starts (${periodFrom})`, 'data.periodTo');
+          throw new DomainError('inspection.period_invalid', `The period ends (${periodTo}) before it starts (${periodFrom})`, 'data.periodTo', { periodFrom, periodTo });
         }
         requireDocumentIfGiven(world, documentId, 'data.documentId');
         return recorded(command);
@@ -64,15 +67,17 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
       case 'UnitInspected': {
         requireActiveUnit(world, command.data.unitId, 'data.unitId');
         const day = dayOf(command.occurredAt);
-        if (state.status === 'planned' && (day < state.periodFrom || day > state.periodTo)) {
+        if (state.status !== 'absent' && (day < state.periodFrom || day > state.periodTo)) {
           throw new DomainError('inspection.visit_outside_period',
-            `A visit on ${day} is outside the inspection's period ${state.periodFrom} – ${state.periodTo}`, 'occurredAt');
+            `A visit on ${day} is outside the inspection's period ${state.periodFrom} – ${state.periodTo}`, 'occurredAt',
+            { day, periodFrom: state.periodFrom, periodTo: state.periodTo });
         }
         return recorded(command);
       }
       case 'FindingRecorded':
-        if (state.status === 'planned' && !state.visited.includes(command.data.unitId)) {
-          throw new DomainError('inspection.unit_not_visited', `Unit ${command.data.unitId} has not been visited by inspection ${id}`, 'data.unitId');
+        if (state.status !== 'absent' && !state.visited.includes(command.data.unitId)) {
+          throw new DomainError('inspection.unit_not_visited', `Unit ${command.data.unitId} has not been visited by inspection ${id}`, 'data.unitId',
+            { inspectionId: id, unitId: command.data.unitId });
         }
         return recorded(command);
       case 'InspectionConcluded':
@@ -87,12 +92,12 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
       const { title, leadUnitId, targetUnitIds, periodFrom, periodTo } = event.data;
       return { status: 'planned', title, leadUnitId, targetUnitIds, periodFrom, periodTo, teamFormed: false, visited: [] };
     }
-    if (state.status !== 'planned') return state;
+    if (state.status !== 'planned' && state.status !== 'in_progress') return state;
     switch (event.type) {
       case 'InspectionTeamFormed':
         return { ...state, teamFormed: true };
       case 'UnitInspected':
-        return state.visited.includes(event.data.unitId) ? state : { ...state, visited: [...state.visited, event.data.unitId] };
+        return { ...state, status: 'in_progress', visited: state.visited.includes(event.data.unitId) ? state.visited : [...state.visited, event.data.unitId] };
       case 'FindingRecorded':
         return state;
       case 'InspectionConcluded': {

@@ -1,7 +1,7 @@
-import type { Decider } from '../catalogue';
-import { documentRefs, requireDocumentIfGiven } from '../plans/plan';
-import { dayOf, IsoDate } from '../shared/calendar';
-import { assertNever, DomainError, DomainEvent, recorded, Ref } from '../shared/decider';
+import { dayOf, IsoDate } from '@reform-ledger/calendar';
+import { documentRefs, requireDocumentIfGiven } from '../documents/document';
+import { Decider, DomainEvent, recorded, Ref } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 import { requireActiveUnit } from '../units/unit';
 
 /** A draft legal normative document (dự thảo văn bản QPPL) prepared by `draftingUnitId`. */
@@ -48,26 +48,31 @@ export const legalDocument: Decider<LegalDocumentEvent, LegalDocument> = {
   decide: (command, state, world) => {
     const { id } = command;
     if (state.status === 'expired') {
-      throw new DomainError('legal_document.expired', `Legal document ${id} expired on ${state.expiredOn}`);
+      throw new DomainError('legal_document.expired', `Legal document ${id} expired on ${state.expiredOn}`, undefined, { id, expiredOn: state.expiredOn });
     }
     switch (command.type) {
       case 'DraftRegistered':
         requireActiveUnit(world, command.data.draftingUnitId, 'data.draftingUnitId');
         return recorded(command);
       case 'DraftAppraised':
-        if (state.status !== 'draft') throw new DomainError('legal_document.not_a_draft', `Only a draft is appraised; ${id} is ${state.status}`);
+        if (state.status !== 'draft') {
+          throw new DomainError('legal_document.not_a_draft', `Only a draft is appraised; ${id} is ${state.status}`, undefined, { id, type: command.type, status: state.status });
+        }
         requireActiveUnit(world, command.data.appraisingUnitId, 'data.appraisingUnitId');
         requireDocumentIfGiven(world, command.data.reportDocumentId, 'data.reportDocumentId');
         return recorded(command);
       case 'LegalDocumentIssued':
-        if (state.status !== 'draft') throw new DomainError('legal_document.not_a_draft', `Only a registered draft is issued; ${id} is ${state.status}`);
+        if (state.status !== 'draft') {
+          throw new DomainError('legal_document.not_a_draft', `Only a registered draft is issued; ${id} is ${state.status}`, undefined, { id, type: command.type, status: state.status });
+        }
         requireDocumentIfGiven(world, command.data.documentId, 'data.documentId');
         return recorded(command);
       case 'SelfCheckRecorded':
       case 'ReviewRecorded':
       case 'LegalDocumentExpired':
         if (state.status !== 'issued') {
-          throw new DomainError('legal_document.not_issued', `${command.type} needs an issued document; ${id} is ${state.status}`);
+          throw new DomainError('legal_document.not_issued', `${command.type} needs an issued document; ${id} is ${state.status}`, undefined,
+            { id, type: command.type, status: state.status });
         }
         return recorded(command);
       default:

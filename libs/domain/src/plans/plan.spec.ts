@@ -1,4 +1,5 @@
 import { DOCUMENTS, planAmended, planIssued, specFor } from '../testing/spec';
+import { fold } from '../shared/decider';
 import { plan } from './plan';
 
 const { given } = specFor(plan, { id: 'cchc-2022' });
@@ -17,4 +18,11 @@ describe('plans', () => {
   it('amends an issued plan', () =>
     given([planIssued()]).when(planAmended({ documentId: DOCUMENTS.plan2022 })).then([planAmended({ documentId: DOCUMENTS.plan2022 })]));
   it('refuses amending a plan never issued', () => given([]).when(planAmended()).thenRejects('plan.not_found'));
+  it('keeps its own issuing document; amendments are listed apart, in order', () => {
+    const amendments = [planAmended({ documentId: DOCUMENTS.inspectionReport }), planAmended({ occurredAt: '2022-06-01', title: 'Kế hoạch CCHC năm 2022 (sửa đổi)' })];
+    expect(fold(plan, [planIssued(), ...amendments])).toMatchObject({
+      documentId: DOCUMENTS.plan2022, title: 'Kế hoạch CCHC năm 2022 (sửa đổi)',
+      amendments: [{ on: '2022-04-19', documentId: DOCUMENTS.inspectionReport }, { on: '2022-06-01' }],
+    });
+  });
 });

@@ -1,7 +1,7 @@
-import type { Decider, World } from '../catalogue';
-import { requireDocument } from '../documents/document';
-import { dayOf, IsoDate, yearOf } from '../shared/calendar';
-import { assertNever, DomainError, DomainEvent, recorded, Ref } from '../shared/decider';
+import { dayOf, IsoDate, yearOf } from '@reform-ledger/calendar';
+import { documentRefs, requireDocumentIfGiven } from '../documents/document';
+import { Decider, DomainEvent, recorded } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 import { requireActiveUnit } from '../units/unit';
 
 /** The reform fields (lĩnh vực CCHC) a task belongs to. */
@@ -21,15 +21,11 @@ export type PlanIssued = DomainEvent<'PlanIssued', { title: string; year: number
 export type PlanAmended = DomainEvent<'PlanAmended', { reason: string; title?: string; documentId?: string }>;
 export type PlanEvent = PlanIssued | PlanAmended;
 
+/** A plan keeps its own issuing document; each amendment (a later decision or plan) is listed apart, in order. */
 export type Plan =
   | { status: 'absent' }
-  | { status: 'issued'; title: string; year: number; ownerUnitId: string; issuedOn: IsoDate; documentId?: string };
-
-export const documentRefs = (documentId: string | undefined): Ref[] => (documentId ? [{ kind: 'document', id: documentId }] : []);
-
-export const requireDocumentIfGiven = (world: World, documentId: string | undefined, field: string) => {
-  if (documentId) requireDocument(world.document(documentId), documentId, field);
-};
+  | { status: 'issued'; title: string; year: number; ownerUnitId: string; issuedOn: IsoDate; documentId?: string;
+      amendments: { on: IsoDate; documentId?: string }[] };
 
 export const plan: Decider<PlanEvent, Plan> = {
   kind: 'plan',
@@ -49,7 +45,8 @@ export const plan: Decider<PlanEvent, Plan> = {
         const issuedIn = yearOf(dayOf(command.occurredAt));
         if (Math.abs(command.data.year - issuedIn) > 1) {
           throw new DomainError('plan.year_mismatch',
-            `A plan for ${command.data.year} issued in ${issuedIn}: plans are issued in their year or the one before`, 'data.year');
+            `A plan for ${command.data.year} issued in ${issuedIn}: plans are issued in their year or the one before`, 'data.year',
+            { year: command.data.year, issuedIn });
         }
         return recorded(command);
       }
@@ -63,12 +60,12 @@ export const plan: Decider<PlanEvent, Plan> = {
     switch (event.type) {
       case 'PlanIssued':
         return { status: 'issued', title: event.data.title, year: event.data.year, ownerUnitId: event.data.ownerUnitId,
-          issuedOn: dayOf(event.occurredAt), ...(event.data.documentId && { documentId: event.data.documentId }) };
+          issuedOn: dayOf(event.occurredAt), ...(event.data.documentId && { documentId: event.data.documentId }), amendments: [] };
       case 'PlanAmended':
         return state.status !== 'issued' ? state : {
           ...state,
           ...(event.data.title && { title: event.data.title }),
-          ...(event.data.documentId && { documentId: event.data.documentId }),
+          amendments: [...state.amendments, { on: dayOf(event.occurredAt), ...(event.data.documentId && { documentId: event.data.documentId }) }],
         };
       default:
         return assertNever(event);

@@ -1,9 +1,9 @@
 import {
   DOCUMENTS, seedHistories, specFor, taskCancelled, taskCompleted, taskDefined, taskDueChanged, taskProgressReported,
-  taskReassigned, taskReopened, UNITS, worldOf, planIssued,
+  taskReassigned, taskReopened, UNITS, worldOf, planIssued, RECEIVED_AT,
 } from '../testing/spec';
 import { task } from './task';
-import { decideCommand, fold } from '../catalogue';
+import { decideCommand, fold } from '../shared/decider';
 
 const { given } = specFor(task, { id: 'T-07' });
 
@@ -95,10 +95,17 @@ describe('tasks', () => {
     const writers = (history: Parameters<typeof fold>[1], command: Parameters<typeof task.writers>[0]) =>
       task.writers(command, fold(task, history), world);
     it('the plan owner defines and reassigns; the lead unit also reports and completes', () => {
-      expect(writers([], { ...taskDefined(), id: 'T-07' })).toEqual([UNITS.district]);
-      expect(writers([taskDefined()], { ...taskReassigned(), id: 'T-07' })).toEqual([UNITS.district]);
-      expect(writers([taskDefined()], { ...taskCompleted(), id: 'T-07' })).toEqual([UNITS.district, UNITS.homeAffairs]);
+      expect(writers([], { ...taskDefined(), id: 'T-07', receivedAt: RECEIVED_AT })).toEqual([UNITS.district]);
+      expect(writers([taskDefined()], { ...taskReassigned(), id: 'T-07', receivedAt: RECEIVED_AT })).toEqual([UNITS.district]);
+      expect(writers([taskDefined()], { ...taskCompleted(), id: 'T-07', receivedAt: RECEIVED_AT })).toEqual([UNITS.district, UNITS.homeAffairs]);
     });
+  });
+
+  it('keeps the last reported progress and its day, also once the task is done', () => {
+    const reported = [taskDefined(), taskProgressReported({ occurredAt: '2022-06-30' }), taskProgressReported({ occurredAt: '2022-09-30', progress: { numerator: 4, denominator: 5 } })];
+    expect(fold(task, reported)).toMatchObject({ status: 'open', progress: { numerator: 4, denominator: 5, reportedOn: '2022-09-30' } });
+    expect(fold(task, [...reported, taskCompleted()])).toMatchObject({ status: 'done', progress: { numerator: 4, reportedOn: '2022-09-30' } });
+    expect(fold(task, [taskDefined()])).not.toHaveProperty('progress');
   });
 
   it('folds a history into the state views and decisions share', () => {
@@ -108,7 +115,7 @@ describe('tasks', () => {
 
   it('decides without a clock: the same command on the same history gives the same events', () => {
     const world = worldOf({ ...seedHistories, plans: { 'cchc-2022': [planIssued()] } });
-    const decideOnce = () => decideCommand(task, { ...taskCompleted(), id: 'T-07' }, fold(task, [taskDefined()]), world);
+    const decideOnce = () => decideCommand(task, { ...taskCompleted(), id: 'T-07', receivedAt: RECEIVED_AT }, fold(task, [taskDefined()]), world);
     expect(decideOnce()).toEqual(decideOnce());
   });
 });

@@ -1,9 +1,11 @@
-import type { Decider, World } from '../catalogue';
-import { calendarDate, dayOf, IsoDate } from '../shared/calendar';
-import { assertNever, Command, DomainError, DomainEvent, recorded, Ref } from '../shared/decider';
+import { dayOf, IsoDate } from '@reform-ledger/calendar';
+import { documentRefs, requireDocumentIfGiven } from '../documents/document';
+import { calendarDate } from '../shared/calendar';
+import { Command, Decider, DomainEvent, recorded, Ref, World } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 import { checkRatio, Ratio } from '../shared/ratio';
 import { requireActiveUnit } from '../units/unit';
-import { documentRefs, ReformField, requireDocumentIfGiven } from './plan';
+import type { ReformField } from './plan';
 
 export type TaskDefined = DomainEvent<'TaskDefined', {
   planId: string; title: string; field: ReformField; leadUnitId: string; supportingUnitIds?: string[];
@@ -19,10 +21,14 @@ export type TaskCancelled = DomainEvent<'TaskCancelled', { reason: string }>;
 export type TaskEvent =
   | TaskDefined | TaskReassigned | TaskDueChanged | TaskProgressReported | TaskCompleted | TaskReopened | TaskCancelled;
 
-type Defined = { planId: string; title: string; field: ReformField; leadUnitId: string; supportingUnitIds: string[]; dueOn: IsoDate };
+/** What a task is, whatever its status; `progress` is the last progress reported, and the day it was reported on. */
+type Defined = {
+  planId: string; title: string; field: ReformField; leadUnitId: string; supportingUnitIds: string[]; dueOn: IsoDate;
+  progress?: Ratio & { reportedOn: IsoDate };
+};
 export type Task =
   | { status: 'absent' }
-  | ({ status: 'open'; progress?: Ratio } & Defined)
+  | ({ status: 'open' } & Defined)
   | ({ status: 'done'; completedOn: IsoDate } & Defined)
   | ({ status: 'cancelled'; cancelledOn: IsoDate } & Defined);
 
@@ -32,20 +38,24 @@ const planIdOf = (command: Command<TaskEvent>, state: Task): string | undefined 
 /** Tasks change only while open: a second completion needs a reopening first. */
 const requireOpen = (state: Task, id: string) => {
   if (state.status === 'done') {
-    throw new DomainError('task.already_completed', `Task ${id} was completed on ${state.completedOn}; reopen it first`);
+    throw new DomainError('task.already_completed', `Task ${id} was completed on ${state.completedOn}; reopen it first`, undefined,
+      { taskId: id, completedOn: state.completedOn });
   }
-  if (state.status === 'cancelled') throw new DomainError('task.cancelled', `Task ${id} was cancelled on ${state.cancelledOn}`);
+  if (state.status === 'cancelled') {
+    throw new DomainError('task.cancelled', `Task ${id} was cancelled on ${state.cancelledOn}`, undefined, { taskId: id, cancelledOn: state.cancelledOn });
+  }
 };
 
 /** No task event before its plan is issued, neither in the ledger nor by date. */
 const requirePlanIssued = (world: World, planId: string, command: Command<TaskEvent>) => {
   const plan = world.plan(planId);
   if (plan.status === 'absent') {
-    throw new DomainError('task.plan_not_issued', `Plan ${planId} has not been issued`, 'data.planId');
+    throw new DomainError('task.plan_not_issued', `Plan ${planId} has not been issued`, 'data.planId', { planId });
   }
   if (dayOf(command.occurredAt) < plan.issuedOn) {
     throw new DomainError('task.before_plan_issued',
-      `${command.type} dated ${dayOf(command.occurredAt)} is before plan ${planId} was issued on ${plan.issuedOn}`, 'occurredAt');
+      `${command.type} dated ${dayOf(command.occurredAt)} is before plan ${planId} was issued on ${plan.issuedOn}`, 'occurredAt',
+      { type: command.type, day: dayOf(command.occurredAt), planId, issuedOn: plan.issuedOn });
   }
   return plan;
 };
@@ -81,7 +91,8 @@ export const task: Decider<TaskEvent, Task> = {
         (command.data.supportingUnitIds ?? []).forEach((unitId, i) => requireActiveUnit(world, unitId, `data.supportingUnitIds[${i}]`));
         if (calendarDate(command.data.dueOn, 'data.dueOn') < plan.issuedOn) {
           throw new DomainError('task.due_before_plan_issued',
-            `Due ${command.data.dueOn}, before plan ${plan.title} was issued on ${plan.issuedOn}`, 'data.dueOn');
+            `Due ${command.data.dueOn}, before plan ${plan.title} was issued on ${plan.issuedOn}`, 'data.dueOn',
+            { dueOn: command.data.dueOn, planId: planIdOf(command, state), issuedOn: plan.issuedOn });
         }
         return recorded(command);
       }
@@ -89,7 +100,8 @@ export const task: Decider<TaskEvent, Task> = {
         requireOpen(state, id);
         requireActiveUnit(world, command.data.leadUnitId, 'data.leadUnitId');
         if (state.status !== 'absent' && state.leadUnitId === command.data.leadUnitId) {
-          throw new DomainError('task.same_lead', `Task ${id} is already led by ${command.data.leadUnitId}`, 'data.leadUnitId');
+          throw new DomainError('task.same_lead', `Task ${id} is already led by ${command.data.leadUnitId}`, 'data.leadUnitId',
+            { taskId: id, leadUnitId: command.data.leadUnitId });
         }
         return recorded(command);
       case 'TaskDueChanged':
@@ -105,7 +117,9 @@ export const task: Decider<TaskEvent, Task> = {
         requireDocumentIfGiven(world, command.data.evidenceDocumentId, 'data.evidenceDocumentId');
         return recorded(command);
       case 'TaskReopened':
-        if (state.status !== 'done') throw new DomainError('task.not_completed', `Task ${id} is ${state.status}, not completed`);
+        if (state.status !== 'done') {
+          throw new DomainError('task.not_completed', `Task ${id} is ${state.status}, not completed`, undefined, { taskId: id, status: state.status });
+        }
         return recorded(command);
       case 'TaskCancelled':
         requireOpen(state, id);
@@ -121,8 +135,8 @@ export const task: Decider<TaskEvent, Task> = {
     }
     if (state.status === 'absent') return state;
     const defined = (): Defined => {
-      const { planId, title, field, leadUnitId, supportingUnitIds, dueOn } = state;
-      return { planId, title, field, leadUnitId, supportingUnitIds, dueOn };
+      const { planId, title, field, leadUnitId, supportingUnitIds, dueOn, progress } = state;
+      return { planId, title, field, leadUnitId, supportingUnitIds, dueOn, ...(progress && { progress }) };
     };
     switch (event.type) {
       case 'TaskReassigned':
@@ -130,7 +144,7 @@ export const task: Decider<TaskEvent, Task> = {
       case 'TaskDueChanged':
         return { ...state, dueOn: event.data.dueOn };
       case 'TaskProgressReported':
-        return state.status === 'open' ? { ...state, progress: event.data.progress } : state;
+        return { ...state, progress: { ...event.data.progress, reportedOn: dayOf(event.occurredAt) } };
       case 'TaskCompleted':
         return { status: 'done', ...defined(), completedOn: dayOf(event.occurredAt) };
       case 'TaskReopened':

@@ -1,7 +1,8 @@
-import type { Decider } from '../catalogue';
-import { documentRefs, requireDocumentIfGiven } from '../plans/plan';
-import { calendarDate, dayOf, IsoDate } from '../shared/calendar';
-import { assertNever, DomainError, DomainEvent, recorded, Ref } from '../shared/decider';
+import { dayOf, IsoDate } from '@reform-ledger/calendar';
+import { documentRefs, requireDocumentIfGiven } from '../documents/document';
+import { calendarDate } from '../shared/calendar';
+import { Decider, DomainEvent, recorded, Ref } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 import { requireActiveUnit } from '../units/unit';
 
 export type Position = { positionId: string; title: string; quota: number; unitId?: string };
@@ -44,12 +45,12 @@ type Drive = {
 };
 export type Recruitment = { status: 'absent' } | ({ status: 'open' } & Drive) | ({ status: 'closed'; closedOn: IsoDate } & Drive);
 
-const fail = (code: string, message: string, field?: string): never => {
-  throw new DomainError(`recruitment.${code}`, message, field);
+const fail = (code: string, message: string, field?: string, params: Record<string, unknown> = {}): never => {
+  throw new DomainError(`recruitment.${code}`, message, field, params);
 };
 
 const application = (drive: Drive, applicationId: string) =>
-  drive.applications[applicationId] ?? fail('application_unknown', `No application ${applicationId} was received`, 'data.applicationId');
+  drive.applications[applicationId] ?? fail('application_unknown', `No application ${applicationId} was received`, 'data.applicationId', { applicationId });
 
 const documentIdOf = (data: object): string | undefined => (data as { documentId?: string }).documentId;
 
@@ -73,68 +74,69 @@ export const recruitment: Decider<RecruitmentEvent, Recruitment> = {
       requireActiveUnit(world, command.data.ownerUnitId, 'data.ownerUnitId');
       const seen = new Set<string>();
       command.data.positions.forEach((p, i) => {
-        if (seen.has(p.positionId)) fail('position_duplicate', `Position ${p.positionId} is listed twice`, `data.positions[${i}].positionId`);
+        if (seen.has(p.positionId)) fail('position_duplicate', `Position ${p.positionId} is listed twice`, `data.positions[${i}].positionId`, { positionId: p.positionId });
         seen.add(p.positionId);
         if (p.unitId) requireActiveUnit(world, p.unitId, `data.positions[${i}].unitId`);
       });
       return recorded(command);
     }
-    if (state.status === 'absent') return fail('not_found', `Recruitment ${command.id} has not been approved`);
-    if (state.status === 'closed') return fail('closed', `Recruitment ${command.id} was closed on ${state.closedOn}`);
+    if (state.status === 'absent') return fail('not_found', `Recruitment ${command.id} has not been approved`, 'id', { kind: 'recruitment', id: command.id });
+    if (state.status === 'closed') return fail('closed', `Recruitment ${command.id} was closed on ${state.closedOn}`, undefined, { id: command.id, closedOn: state.closedOn });
     const day = dayOf(command.occurredAt);
-    if (day < state.approvedOn) fail('before_approval', `${command.type} on ${day} is before the plan was approved on ${state.approvedOn}`, 'occurredAt');
+    if (day < state.approvedOn) fail('before_approval', `${command.type} on ${day} is before the plan was approved on ${state.approvedOn}`, 'occurredAt', { type: command.type, day, approvedOn: state.approvedOn });
     switch (command.type) {
       case 'NoticePublished': {
         const { applicationsOpenOn: from, applicationsCloseOn: to } = command.data;
         if (calendarDate(from, 'data.applicationsOpenOn') > calendarDate(to, 'data.applicationsCloseOn')) {
-          fail('window_invalid', `The window closes (${to}) before it opens (${from})`, 'data.applicationsCloseOn');
+          fail('window_invalid', `The window closes (${to}) before it opens (${from})`, 'data.applicationsCloseOn', { from, to });
         }
         return recorded(command);
       }
       case 'ApplicationReceived': {
         const { applicationId, positionId } = command.data;
-        if (!state.window) fail('no_notice', 'Applications are received only after the notice is published');
-        if (!state.positions[positionId]) fail('position_unknown', `Position ${positionId} is not in the approved plan`, 'data.positionId');
+        if (!state.window) fail('no_notice', 'Applications are received only after the notice is published', 'occurredAt', { id: command.id });
+        if (!state.positions[positionId]) fail('position_unknown', `Position ${positionId} is not in the approved plan`, 'data.positionId', { positionId, positions: Object.keys(state.positions) });
         if (day < state.window!.from || day > state.window!.to) {
-          fail('outside_window', `Received on ${day}, outside the window ${state.window!.from} – ${state.window!.to}`, 'occurredAt');
+          fail('outside_window', `Received on ${day}, outside the window ${state.window!.from} – ${state.window!.to}`, 'occurredAt', { day, ...state.window });
         }
-        if (state.applications[applicationId]) fail('application_exists', `Application ${applicationId} was already received`, 'data.applicationId');
+        if (state.applications[applicationId]) fail('application_exists', `Application ${applicationId} was already received`, 'data.applicationId', { applicationId });
         return recorded(command);
       }
       case 'ApplicationWithdrawn': {
         const { status } = application(state, command.data.applicationId);
         if (status !== 'received' && status !== 'eligible') {
-          fail('application_not_active', `Application ${command.data.applicationId} is ${status}`, 'data.applicationId');
+          fail('application_not_active', `Application ${command.data.applicationId} is ${status}`, 'data.applicationId', { applicationId: command.data.applicationId, status });
         }
         return recorded(command);
       }
       case 'EligibilityDecided': {
         const { status } = application(state, command.data.applicationId);
-        if (status === 'withdrawn') fail('application_not_received', `Application ${command.data.applicationId} was withdrawn`, 'data.applicationId');
+        if (status === 'withdrawn') fail('application_not_received', `Application ${command.data.applicationId} was withdrawn`, 'data.applicationId', { applicationId: command.data.applicationId });
         if (status !== 'received') {
-          fail('eligibility_already_decided', `Eligibility of ${command.data.applicationId} is already decided (${status})`, 'data.applicationId');
+          fail('eligibility_already_decided', `Eligibility of ${command.data.applicationId} is already decided (${status})`, 'data.applicationId', { applicationId: command.data.applicationId, status });
         }
-        if (!command.data.eligible && !command.data.reason) fail('reason_required', 'An ineligibility decision states its reason', 'data.reason');
+        if (!command.data.eligible && !command.data.reason) fail('reason_required', 'An ineligibility decision states its reason', 'data.reason', { applicationId: command.data.applicationId });
         return recorded(command);
       }
       case 'CouncilFormed':
       case 'RoundHeld':
         return recorded(command);
       case 'ResultApproved':
-        if (!state.councilFormed) fail('no_council', 'Results are approved after the recruitment council is formed');
-        if (state.resultApproved) fail('result_already_approved', 'The result of this recruitment is already approved');
+        if (!state.councilFormed) fail('no_council', 'Results are approved after the recruitment council is formed', undefined, { id: command.id });
+        if (state.resultApproved) fail('result_already_approved', 'The result of this recruitment is already approved', undefined, { id: command.id });
         command.data.passedApplicationIds.forEach((applicationId, i) => {
           if (application(state, applicationId).status !== 'eligible') {
-            fail('not_eligible', `Application ${applicationId} is not an eligible, active application`, `data.passedApplicationIds[${i}]`);
+            fail('not_eligible', `Application ${applicationId} is not an eligible, active application`, `data.passedApplicationIds[${i}]`,
+              { applicationId, status: application(state, applicationId).status });
           }
         });
         return recorded(command);
       case 'CandidateAppointed': {
         const app = application(state, command.data.applicationId);
-        if (app.status !== 'passed') fail('not_passed', `Application ${command.data.applicationId} is ${app.status}, not passed`, 'data.applicationId');
+        if (app.status !== 'passed') fail('not_passed', `Application ${command.data.applicationId} is ${app.status}, not passed`, 'data.applicationId', { applicationId: command.data.applicationId, status: app.status });
         const position = state.positions[app.positionId];
         if (position.appointed >= position.quota) {
-          fail('quota_exceeded', `Position ${app.positionId} has its ${position.quota} appointment(s) already`, 'data.applicationId');
+          fail('quota_exceeded', `Position ${app.positionId} has its ${position.quota} appointment(s) already`, 'data.applicationId', { positionId: app.positionId, quota: position.quota });
         }
         return recorded(command);
       }

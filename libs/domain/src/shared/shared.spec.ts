@@ -1,17 +1,8 @@
-import { DomainError, isCalendarDate, isOccurredAt, normaliseDeep, percent, checkRatio, slug, vietnameseDate } from '../index';
-import { specFor, taskDefined } from '../testing/spec';
+import { DomainError, normaliseDeep, percent, checkRatio, slug } from '../index';
+import { useTimeZone } from '@reform-ledger/calendar';
+import { RECEIVED_AT, seedWorld, specFor, taskCompleted, taskDefined, taskProgressReported } from '../testing/spec';
+import { decideCommand, fold } from './decider';
 import { task } from '../plans/task';
-
-describe('calendar dates', () => {
-  it.each(['2022-11-30', '2024-02-29', '2022-01-01', '2022-12-31'])('accepts %s', (d) => expect(isCalendarDate(d)).toBe(true));
-  it.each(['2022-11-31', '2023-02-29', '2022-13-01', '2022-00-10', '2022-1-5', '31/11/2022', '', 20221130, null, '2022-11-30T00:00:00Z'])(
-    'refuses %j', (d) => expect(isCalendarDate(d)).toBe(false));
-  it.each(['2022-11-30', '2022-11-30T08:15:00Z', '2022-11-30T08:15:00.123456+07:00', '2022-11-30T23:59:59-03:30'])(
-    'takes %s as an occurrence', (d) => expect(isOccurredAt(d)).toBe(true));
-  it.each(['2022-11-31T08:00:00Z', '2022-11-30T24:00:00Z', '2022-11-30T08:15:00', '2022-11-30 08:15:00Z', '2022-11-30T08:60Z'])(
-    'refuses %s as an occurrence', (d) => expect(isOccurredAt(d)).toBe(false));
-  it('writes dates the Vietnamese way', () => expect(vietnameseDate('2022-11-30')).toBe('30/11/2022'));
-});
 
 describe('text', () => {
   it('normalises every string, keys included, to NFC', () => {
@@ -39,4 +30,57 @@ describe('the spec helper itself', () => {
     expect(() => given([]).when(taskDefined({ dueOn: '2022-11-31' })).thenRejects('task.other')).toThrow());
   it('fails when the events differ', () =>
     expect(() => given([]).when(taskDefined()).then([taskDefined({ title: 'khác' })])).toThrow());
+});
+
+describe('what happened cannot be in the future', () => {
+  const { given } = specFor(task, { id: 'T-1' });
+  // RECEIVED_AT is 27/11/2026 10:00 in Vietnam (03:00 UTC).
+  it('accepts a fact dated today, and a moment a few minutes ahead (clocks differ)', () => {
+    given([taskDefined()]).when(taskProgressReported({ occurredAt: '2026-11-27' })).then([taskProgressReported({ occurredAt: '2026-11-27' })]);
+    given([taskDefined()]).when(taskProgressReported({ occurredAt: '2026-11-27T10:04:59+07:00' }))
+      .then([taskProgressReported({ occurredAt: '2026-11-27T10:04:59+07:00' })]);
+  });
+  it('refuses a fact dated tomorrow, or in 2030', () => {
+    given([taskDefined()]).when(taskProgressReported({ occurredAt: '2026-11-28' })).thenRejects('occurred_at.in_future', 'occurredAt');
+    given([taskDefined()]).when(taskProgressReported({ occurredAt: '2030-01-01' })).thenRejects('occurred_at.in_future', 'occurredAt');
+  });
+  it('refuses a moment more than 5 minutes ahead', () =>
+    given([taskDefined()]).when(taskCompleted({ occurredAt: '2026-11-27T03:05:01Z' })).thenRejects('occurred_at.in_future'));
+  it('compares a date as a Vietnamese day: at 03:00 on 28/11 in Vietnam (20:00 UTC on 27/11), 28/11 is today', () =>
+    given([taskDefined()]).when(taskCompleted({ occurredAt: '2026-11-28' }), 'T-1', '2026-11-27T20:00:00Z')
+      .then([taskCompleted({ occurredAt: '2026-11-28' })]));
+  it('lets planned dates lie ahead: a due date in 2030 is data', () =>
+    given([]).when(taskDefined({ dueOn: '2030-12-31' })).then([taskDefined({ dueOn: '2030-12-31' })]));
+  it('carries what it compared, for the message', () =>
+    expect(() => decideCommand(task, { ...taskCompleted({ occurredAt: '2030-01-01' }), id: 'T-1', receivedAt: RECEIVED_AT }, fold(task, [taskDefined()]), seedWorld))
+      .toThrow(expect.objectContaining({ params: expect.objectContaining({ occurredAt: '2030-01-01', today: '2026-11-27', toleranceMinutes: 5 }) })));
+  it('needs the moment of receipt: a command without it is a programming error, not an acceptance', () =>
+    expect(() => decideCommand(task, { ...taskCompleted(), id: 'T-1' } as never, fold(task, [taskDefined()]), seedWorld)).toThrow(/receivedAt/));
+});
+
+describe('calendar days are Vietnamese days', () => {
+  const { given } = specFor(task, { id: 'T-1' });
+  it('a completion at 06:00 on 01/12 in Vietnam (23:00 UTC on 30/11) is done on 01/12, late for a task due 30/11', () => {
+    for (const at of ['2022-12-01T06:00:00+07:00', '2022-11-30T23:00:00Z']) {
+      given([taskDefined()]).when(taskCompleted({ occurredAt: at })).then([taskCompleted({ occurredAt: at })]);
+      expect(fold(task, [taskDefined({ dueOn: '2022-11-30' }), taskCompleted({ occurredAt: at })])).toMatchObject({ status: 'done', completedOn: '2022-12-01' });
+    }
+    expect(fold(task, [taskDefined(), taskCompleted({ occurredAt: '2022-11-30T16:59:59Z' })])).toMatchObject({ completedOn: '2022-11-30' });
+  });
+  it('a date-only fact is that date, stored or as written', () => {
+    expect(fold(task, [taskDefined(), taskCompleted({ occurredAt: '2022-11-30' })])).toMatchObject({ completedOn: '2022-11-30' });
+    expect(fold(task, [taskDefined(), taskCompleted({ occurredAt: '2022-11-30T00:00:00.000000Z' })])).toMatchObject({ completedOn: '2022-11-30' });
+  });
+  it('in another deployment zone the day follows it', () => {
+    const previous = useTimeZone('America/New_York');
+    try {
+      expect(fold(task, [taskDefined(), taskCompleted({ occurredAt: '2022-12-01T06:00:00+07:00' })])).toMatchObject({ completedOn: '2022-11-30' });
+      expect(fold(task, [taskDefined(), taskCompleted({ occurredAt: '2022-11-30T00:00:00.000000Z' })])).toMatchObject({ completedOn: '2022-11-30' });
+    } finally {
+      useTimeZone(previous);
+    }
+  });
+  it('refuses an impossible date saying what is wrong', () =>
+    expect(() => decideCommand(task, { ...taskCompleted({ occurredAt: '2022-11-31' }), id: 'T-1', receivedAt: RECEIVED_AT }, fold(task, [taskDefined()]), seedWorld))
+      .toThrow(expect.objectContaining({ code: 'date.invalid', params: expect.objectContaining({ problem: 'day_not_in_month', days: 30 }) })));
 });

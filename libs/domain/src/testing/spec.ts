@@ -1,9 +1,8 @@
-import { decideCommand, Decider, fold, World } from '../catalogue';
 import { document } from '../documents/document';
 import { plan } from '../plans/plan';
-import type { DomainEvent } from '../shared/decider';
+import { decideCommand, Decider, DomainEvent, fold, World } from '../shared/decider';
 import { unit } from '../units/unit';
-import { documentRegistered, DOCUMENTS, planIssued, UNITS, unitDissolved, unitRegistered } from '../examples';
+import { documentRegistered, DOCUMENTS, planIssued, RECEIVED_AT, UNITS, unitDissolved, unitRegistered } from '../examples';
 
 export * from '../examples';
 
@@ -31,14 +30,15 @@ export const seedWorld = worldOf(seedHistories);
  * Given/when/then for a decider:
  *   given([planIssued()]).when(taskCompleted()).then([taskCompleted()])
  *   given([]).when(taskCompleted()).thenRejects('task.not_found')
- * `when` takes the proposed fact; the record id defaults to the spec's.
+ * `when` takes the proposed fact; the record id defaults to the spec's, the moment the ledger
+ * receives the command to RECEIVED_AT (27/11/2026 10:00 in Vietnam).
  */
 export const specFor = <E extends DomainEvent, S extends { status: string }>(
   decider: Decider<E, S>, options: { id: string; world?: World },
 ) => ({
   given: (history: E[], world: World = options.world ?? seedWorld) => ({
-    when: (command: E, id: string = options.id) => {
-      const run = () => decideCommand(decider, { ...command, id }, fold(decider, history), world);
+    when: (command: E, id: string = options.id, receivedAt: string = RECEIVED_AT) => {
+      const run = () => decideCommand(decider, { ...command, id, receivedAt }, fold(decider, history), world);
       return {
         then: (expected: E[]) => expect(run()).toEqual(expected),
         thenRejects: (code: string, field?: string) =>

@@ -1,5 +1,5 @@
-import { specFor, UNITS, unitAliasAdded, unitDissolved, unitMerged, unitRegistered, unitRenamed } from '../testing/spec';
-import { fold } from '../catalogue';
+import { RECEIVED_AT, specFor, UNITS, unitAliasAdded, unitDissolved, unitMerged, unitRegistered, unitRenamed } from '../testing/spec';
+import { fold } from '../shared/decider';
 import { unit } from './unit';
 
 const { given } = specFor(unit, { id: UNITS.homeAffairs });
@@ -36,5 +36,5 @@ describe('units', () => {
   it('dissolves an active unit', () => given([unitRegistered()]).when(unitDissolved()).then([unitDissolved()]));
   it('refuses dissolving twice', () => given([unitRegistered(), unitDissolved()]).when(unitDissolved()).thenRejects('unit.not_active'));
   it('refuses changes to an unknown unit', () => given([]).when(unitDissolved()).thenRejects('unit.not_found', 'id'));
-  it('only admins write units', () => expect(unit.writers({ ...unitRegistered(), id: 'x' }, { status: 'absent' }, undefined as never)).toEqual([]));
+  it('only admins write units', () => expect(unit.writers({ ...unitRegistered(), id: 'x', receivedAt: RECEIVED_AT }, { status: 'absent' }, undefined as never)).toEqual([]));
 });

@@ -1,5 +1,6 @@
-import type { Decider, World } from '../catalogue';
-import { DomainError, DomainEvent, assertNever, recorded } from '../shared/decider';
+import { dayOf, IsoDate } from '@reform-ledger/calendar';
+import { Decider, DomainEvent, recorded, World } from '../shared/decider';
+import { assertNever, DomainError } from '../shared/domain-error';
 
 export const UNIT_KINDS = [
   'province', 'central', 'district', 'department', 'commune', 'school', 'public_service_unit',
@@ -22,23 +23,25 @@ export type UnitEvent = UnitRegistered | UnitRenamed | UnitAliasAdded | UnitMerg
 export type Unit =
   | { status: 'absent' }
   | { status: 'active'; name: string; kind: UnitKind; aliases: string[]; parentUnitId?: string }
-  | { status: 'merged'; name: string; kind: UnitKind; intoUnitId: string; since: string }
-  | { status: 'dissolved'; name: string; kind: UnitKind; since: string };
+  | { status: 'merged'; name: string; kind: UnitKind; intoUnitId: string; since: IsoDate }
+  | { status: 'dissolved'; name: string; kind: UnitKind; since: IsoDate };
 
 /** Refuses a reference to a unit that is not registered, or no longer active, on the day of the event. */
 export const requireActiveUnit = (world: World, unitId: string, field: string): void => {
   const unit = world.unit(unitId);
   if (unit.status === 'absent') {
-    throw new DomainError('unit.not_registered', `Unit ${unitId} is not registered`, field);
+    throw new DomainError('unit.not_registered', `Unit ${unitId} is not registered`, field, { unitId });
   }
   if (unit.status !== 'active') {
-    throw new DomainError('unit.not_active', `Unit ${unitId} (${unit.name}) was ${unit.status} on ${unit.since}`, field);
+    throw new DomainError('unit.not_active', `Unit ${unitId} (${unit.name}) was ${unit.status} on ${unit.since}`, field,
+      { unitId, name: unit.name, status: unit.status, since: unit.since, ...(unit.status === 'merged' && { intoUnitId: unit.intoUnitId }) });
   }
 };
 
 const active = (state: Unit, id: string) => {
   if (state.status !== 'active') {
-    throw new DomainError('unit.not_active', `Unit ${id} is ${state.status}; only an active unit changes`);
+    throw new DomainError('unit.not_active', `Unit ${id} is ${state.status}; only an active unit changes`, undefined,
+      { unitId: id, status: state.status, ...((state.status === 'merged' || state.status === 'dissolved') && { name: state.name, since: state.since }) });
   }
   return state;
 };
@@ -61,20 +64,20 @@ export const unit: Decider<UnitEvent, Unit> = {
         return recorded(command);
       case 'UnitRenamed':
         if (active(state, id).name === command.data.name) {
-          throw new DomainError('unit.same_name', `Unit ${id} is already named ${command.data.name}`, 'data.name');
+          throw new DomainError('unit.same_name', `Unit ${id} is already named ${command.data.name}`, 'data.name', { unitId: id, name: command.data.name });
         }
         return recorded(command);
       case 'UnitAliasAdded': {
         const current = active(state, id);
         if (current.name === command.data.alias || current.aliases.includes(command.data.alias)) {
-          throw new DomainError('unit.alias_exists', `Unit ${id} is already known as ${command.data.alias}`, 'data.alias');
+          throw new DomainError('unit.alias_exists', `Unit ${id} is already known as ${command.data.alias}`, 'data.alias', { unitId: id, alias: command.data.alias });
         }
         return recorded(command);
       }
       case 'UnitMerged':
         active(state, id);
         if (command.data.intoUnitId === id) {
-          throw new DomainError('unit.merge_into_self', `Unit ${id} cannot be merged into itself`, 'data.intoUnitId');
+          throw new DomainError('unit.merge_into_self', `Unit ${id} cannot be merged into itself`, 'data.intoUnitId', { unitId: id });
         }
         requireActiveUnit(world, command.data.intoUnitId, 'data.intoUnitId');
         return recorded(command);
@@ -98,10 +101,10 @@ export const unit: Decider<UnitEvent, Unit> = {
         return state.status === 'active' ? { ...state, aliases: [...state.aliases, event.data.alias] } : state;
       case 'UnitMerged':
         return state.status === 'absent' ? state
-          : { status: 'merged', name: state.name, kind: state.kind, intoUnitId: event.data.intoUnitId, since: event.occurredAt };
+          : { status: 'merged', name: state.name, kind: state.kind, intoUnitId: event.data.intoUnitId, since: dayOf(event.occurredAt) };
       case 'UnitDissolved':
         return state.status === 'absent' ? state
-          : { status: 'dissolved', name: state.name, kind: state.kind, since: event.occurredAt };
+          : { status: 'dissolved', name: state.name, kind: state.kind, since: dayOf(event.occurredAt) };
       default:
         return assertNever(event);
     }

@@ -1,0 +1,50 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '@reform-ledger/ledger';
+import { testEngines } from '@reform-ledger/ledger/testing';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** `npm start` as a user runs it (the real main.ts in its own process), on a fresh database: demo keys and the seed district. */
+describe.each(testEngines().slice(0, 1))('first start on $name PostgreSQL', (engine) => {
+  it('answers /health 503 loading until the seed district is loaded and the views have it, then 200 with the phase-1 mark', async () => {
+    const testDb = await engine.setup();
+    const port = await freePort();
+    let output = '';
+    let server: ChildProcess | undefined;
+    try {
+      server = spawn(process.execPath, ['-r', './tools/register.js', 'apps/api/src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: testDb.url, DEMO_KEYS: 'true', PORT: String(port), LOG_LEVEL: 'warn', PROJECTOR: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      server.stdout!.on('data', (chunk) => (output += chunk));
+      server.stderr!.on('data', (chunk) => (output += chunk));
+      const seen: string[] = [];
+      let ready: { marks: { label: string; position: number; knownAt: string }[] } | undefined;
+      for (let i = 0; i < 600 && !ready; i++) {
+        const health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+        if (health) {
+          const body = (await health.json()) as { status: string; marks: { label: string; position: number; knownAt: string }[] };
+          if (seen.at(-1) !== `${health.status} ${body.status}`) seen.push(`${health.status} ${body.status}`);
+          if (health.status === 200) {
+            ready = body;
+            // Ready means ready: the seed's numbers are there at the first 200.
+            const progress = await fetch(`http://127.0.0.1:${port}/api/v1/plans/cchc-2022/progress?asOf=2022-11-30`, { headers: { Authorization: 'Bearer demo-manager' } });
+            expect(await progress.json()).toMatchObject({ total: 55, completed: 55 });
+          }
+        }
+        if (!ready) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(seen).toEqual(['503 loading', '200 ok']);
+      const phaseOne = ready!.marks[0];
+      expect(output).toContain(`phase 1 ends at position=${phaseOne.position}, knownAt=${phaseOne.knownAt}`);
+      expect(output).toContain('calendar days in Asia/Ho_Chi_Minh');
+    } finally {
+      server?.kill('SIGTERM');
+      await new Promise((r) => (server && server.exitCode === null ? server.once('exit', r) : r(undefined)));
+      await testDb.teardown();
+    }
+    if (!output.includes('phase 1 ends')) throw new Error(output);
+  }, 120_000);
+});

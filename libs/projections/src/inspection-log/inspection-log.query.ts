@@ -1,0 +1,58 @@
+import type { Inspection } from '@reform-ledger/domain';
+import { At, defineQuery, UnitFilter } from '../reader';
+import { unitNames } from '../registry/registry.query';
+import { registryView } from '../registry/registry.view';
+import { inspectionLogView, UnitVisits } from './inspection-log.view';
+
+type Known = Exclude<Inspection, { status: 'absent' }>;
+
+/** Inspections of a year (by the start of their period); with `unitId`, those it leads or visits. */
+export const inspectionsQuery = defineQuery([inspectionLogView], async (at, filter: UnitFilter & { year?: number } = {}) => {
+  const items = await at.list<Known>(inspectionLogView, 'inspection', filter.year === undefined ? null : String(filter.year));
+  return {
+    inspections: items
+      .filter(({ state }) => filter.unitId === undefined || state.leadUnitId === filter.unitId || state.targetUnitIds.includes(filter.unitId))
+      .map(({ entity, state }) => ({
+        inspectionId: entity, title: state.title, leadUnitId: state.leadUnitId, periodFrom: state.periodFrom, periodTo: state.periodTo,
+        status: state.status, targets: state.targetUnitIds.length, inspected: state.visited.length,
+      })),
+    cut: at.answered,
+  };
+});
+
+/** Each visited unit's visits and findings under an inspection, keyed by unit. */
+export const unitVisits = async (at: At, inspectionId: string): Promise<Map<string, UnitVisits>> =>
+  new Map((await at.list<UnitVisits>(inspectionLogView, 'visits', inspectionId))
+    .filter(({ state }) => state.visits.length > 0 || state.findings.length > 0)
+    .map(({ state }) => [state.unitId, state]));
+
+/**
+ * The inspection log: visits in date order, the visits and findings of each unit, coverage of the
+ * targets. With `unitId`, that unit's part only (its visits, and whether it was covered).
+ */
+export const inspectionLogQuery = defineQuery([inspectionLogView, registryView], async (at, inspectionId: string, filter: UnitFilter = {}) => {
+  const inspection = await at.one<Inspection>(inspectionLogView, 'inspection', inspectionId);
+  if (!inspection || inspection.status === 'absent') return null;
+  const mine = (unitId: string) => filter.unitId === undefined || unitId === filter.unitId;
+  const units = [...(await unitVisits(at, inspectionId)).values()].filter((u) => mine(u.unitId));
+  const names = await unitNames(at);
+  const nameOf = (unitId: string) => names.get(unitId) ?? unitId;
+  const visits = units
+    .flatMap((u) => u.visits.map((v) => ({ unitId: u.unitId, unitName: nameOf(u.unitId), date: v.date, findings: v.findings ?? null })))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.unitId.localeCompare(b.unitId));
+  const visitsByUnit = units
+    .filter((u) => u.visits.length > 0)
+    .map((u) => ({ unitId: u.unitId, unitName: nameOf(u.unitId), visits: u.visits.length, findings: u.findings }));
+  const visited = new Set(visitsByUnit.map((u) => u.unitId));
+  const targets = inspection.targetUnitIds.filter(mine);
+  return {
+    inspectionId,
+    unitId: filter.unitId ?? null,
+    title: inspection.title,
+    status: inspection.status,
+    visits,
+    visitsByUnit,
+    coverage: { targets: targets.length, inspected: targets.filter((u) => visited.has(u)).length },
+    cut: at.answered,
+  };
+});
