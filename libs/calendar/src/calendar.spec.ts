@@ -1,5 +1,5 @@
 import {
-  addDays, cutEnd, cutStart, dayOf, describeDate, endOfDay, isCalendarDate, isOccurredAt, localDayOf, startOfDay, storedInstant,
+  addDays, cutEnd, cutStart, dayOf, daysBetween, describeDate, endOfDay, isCalendarDate, isOccurredAt, localDayOf, localTimeOf, startOfDay, storedInstant,
   timeZone, useTimeZone, validFrom, vietnameseDate, yearOf,
 } from './calendar';
 
@@ -24,6 +24,7 @@ describe('calendar dates', () => {
   it('counts days and years', () => {
     expect(addDays('2022-11-30', 1)).toBe('2022-12-01');
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect([daysBetween('2022-11-30', '2022-12-06'), daysBetween('2024-03-01', '2024-02-28'), daysBetween('2022-01-01', '2023-01-01')]).toEqual([6, -2, 365]);
     expect(yearOf('2022-12-31')).toBe(2022);
   });
 });
@@ -76,6 +77,10 @@ describe('Vietnamese calendar days (Asia/Ho_Chi_Minh, the default)', () => {
   });
 
   it('gives the Vietnamese day of a moment', () => expect(localDayOf(new Date('2022-11-30T17:30:00Z'))).toBe('2022-12-01'));
+  it('gives the Vietnamese time of a moment', () => {
+    expect(localTimeOf('2022-12-05T10:00:00Z')).toBe('17:00:00');
+    expect(localTimeOf(new Date('2022-11-30T17:30:05Z'))).toBe('00:30:05');
+  });
 });
 
 describe('another deployment zone (LEDGER_TIME_ZONE)', () => {
@@ -93,6 +98,8 @@ describe('another deployment zone (LEDGER_TIME_ZONE)', () => {
     expect(validFrom(storedInstant('2022-12-01')!) > cutEnd('2022-11-30')!).toBe(true);
     expect(validFrom(storedInstant('2022-11-30')!) <= cutEnd('2022-11-30')!).toBe(true);
   }));
+
+  it('gives the time of a moment in that zone', () => inZone('America/New_York', () => expect(localTimeOf('2022-12-05T10:00:00Z')).toBe('05:00:00')));
 
   it('follows clock changes: the day daylight saving ends has 25 hours', () => inZone('America/New_York', () => {
     expect(startOfDay('2022-11-06')).toBe('2022-11-06T04:00:00.000000Z');

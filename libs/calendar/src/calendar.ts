@@ -127,6 +127,12 @@ export const localDayOf = (instant: Date | OccurredAt): IsoDate => {
   return dateText(year, month, day);
 };
 
+/** The wall-clock time, in the ledger's zone, of an instant: `17:00:00` for 2022-12-05T10:00:00Z in Vietnam. */
+export const localTimeOf = (instant: Date | OccurredAt): string => {
+  const { hour, minute, second } = wallClock(instant instanceof Date ? instant.getTime() : epochMs(instant));
+  return `${pad(hour)}:${pad(minute)}:${pad(second)}`;
+};
+
 /** Today in the ledger's zone (the read side's default `asOf`; never called by the domain). */
 export const today = (now: Date = new Date()): IsoDate => localDayOf(now);
 
@@ -146,6 +152,9 @@ export const yearOf = (date: IsoDate): number => Number(date.slice(0, 4));
 
 /** `2022-11-30` + 1 → `2022-12-01`. */
 export const addDays = (date: IsoDate, days: number): IsoDate => utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
+
+/** Calendar days from one date to another: 30/11 → 06/12 is 6. */
+export const daysBetween = (from: IsoDate, to: IsoDate): number => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /** The first instant of a date in the ledger's zone, as UTC text (`2022-11-29T17:00:00.000000Z` for 30/11 in Vietnam). */
 export const startOfDay = (date: IsoDate): string => {
