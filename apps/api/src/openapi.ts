@@ -27,6 +27,7 @@ const counts = {
   withdrawn: integer('Of those, withdrawn'),
   eligible: integer('Decided eligible'),
   ineligible: integer('Decided ineligible'),
+  pending: integer('Received, not withdrawn, eligibility not decided yet'),
   passed: integer('Passed (in an approved result)'),
   appointed: integer('Appointed'),
 };
@@ -86,6 +87,8 @@ export const SCHEMAS = {
     inspections: list(object({
       inspectionId: string(), title: string(), leadUnitId: string(), periodFrom: date(), periodTo: date(),
       status: string('planned until the first visit, in_progress until concluded', { enum: ['planned', 'in_progress', 'concluded'] }), targets: integer(), inspected: integer(),
+      documentId: nullable(string('The inspection\'s plan or the document it carries out')), teamDocumentId: nullable(string('The decision forming the team')),
+      concludedOn: nullable(date()), reportDocumentId: nullable(string('The report or notice that concludes it')), summary: nullable(string('The conclusion, as recorded')),
     })),
     cut: ref('Cut'),
   }),
@@ -103,6 +106,8 @@ export const SCHEMAS = {
     recruitments: list(object({
       recruitmentId: string(), title: string(), kind: string('', { enum: ['vien_chuc', 'cong_chuc_cap_xa'] }), method: string(), documentId: nullable(string()),
       ownerUnitId: string(), approvedOn: date(), status: ref('RecruitmentStage'),
+      noticeDocumentId: nullable(string('The recruitment notice')), councilDocumentId: nullable(string('The decision forming the council')),
+      resultDocumentId: nullable(string('The decision approving the result')),
     })),
     cut: ref('Cut'),
   }),

@@ -80,7 +80,7 @@ export class ViewsController {
   }
 
   @Get('inspections')
-  @ApiOperation({ summary: 'Inspections of a year (by the start of their period), with status and coverage' })
+  @ApiOperation({ summary: 'Inspections of a year (by the start of their period), with status, coverage, the documents they cite and their conclusion' })
   @QueryParams('year', ['unitId', 'Only the inspections this unit leads or visits'], ...VIEW_READ)
   @ApiResult('InspectionList')
   @ApiProblems(400, 401, 503)
@@ -99,7 +99,7 @@ export class ViewsController {
   }
 
   @Get('recruitments')
-  @ApiOperation({ summary: 'Recruitment drives of a year, with kind, plan document and stage' })
+  @ApiOperation({ summary: 'Recruitment drives of a year, with kind, stage and the documents of their steps (plan, notice, council, result)' })
   @QueryParams('year', ['unitId', 'Only the drives this unit owns'], ...VIEW_READ)
   @ApiResult('RecruitmentList')
   @ApiProblems(400, 401, 503)
@@ -108,7 +108,7 @@ export class ViewsController {
   }
 
   @Get('recruitments/:recruitmentId/pipeline')
-  @ApiOperation({ summary: 'Recruitment pipeline per position and in total: quota, applications, withdrawn, eligible, ineligible, passed, appointed' })
+  @ApiOperation({ summary: 'Recruitment pipeline per position and in total: quota, applications, withdrawn, eligible, ineligible, pending, passed, appointed' })
   @ApiParam({ name: 'recruitmentId', example: 'vien-chuc-2022' })
   @QueryParams(...VIEW_READ)
   @ApiResult('RecruitmentPipeline')
@@ -128,7 +128,7 @@ export class ViewsController {
 
   @Get('legal-documents')
   @ApiOperation({ summary: 'Legal-document register: documents and counts (drafted, appraised, issued, in force, expired) for a year' })
-  @QueryParams('year', ['unitId', 'Only the documents this unit drafts'], ...VIEW_READ)
+  @QueryParams('year', ['unitId', 'This unit\'s register: the documents it drafts or issues, and the drafts prepared by the units under it'], ...VIEW_READ)
   @ApiResult('LegalRegister')
   @ApiProblems(400, 401, 503)
   legalDocuments(@Parsed() p: ParsedQuery) {

@@ -154,8 +154,10 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     expect((await get('/api/v1/inspections?year=2022').expect(200)).body.inspections).toHaveLength(1);
 
     const pipeline = (await get('/api/v1/recruitments/vc-2022/pipeline').expect(200)).body;
-    expect(pipeline.totals).toEqual({ quota: 3, applications: 2, withdrawn: 0, eligible: 1, ineligible: 1, passed: 0, appointed: 0 });
-    expect(pipeline.positions[0]).toEqual({ positionId: 'gv-mam-non', title: 'Giáo viên mầm non', quota: 2, applications: 2, withdrawn: 0, eligible: 1, ineligible: 1, passed: 0, appointed: 0 });
+    expect(pipeline.totals).toEqual({ quota: 3, applications: 2, withdrawn: 0, eligible: 1, ineligible: 1, pending: 0, passed: 0, appointed: 0 });
+    expect(pipeline.positions[0]).toEqual({ positionId: 'gv-mam-non', title: 'Giáo viên mầm non', quota: 2, applications: 2, withdrawn: 0, eligible: 1, ineligible: 1, pending: 0, passed: 0, appointed: 0 });
+    expect(pipeline.window).toEqual({ from: '2022-10-28', to: '2022-11-27' });
+    expect((await get('/api/v1/recruitments/vc-2022/pipeline?asOf=2022-11-10').expect(200)).body.totals).toMatchObject({ applications: 1, pending: 1 });
     expect((await get('/api/v1/recruitments/vc-2022/pipeline?asOf=2022-11-10').expect(200)).body.totals.applications).toBe(1);
     // The window closed on 27/11: the drive is at "applications closed" today, and was open on 10/11.
     expect((await get('/api/v1/recruitments?year=2022').expect(200)).body.recruitments).toEqual([expect.objectContaining({ recruitmentId: 'vc-2022', kind: 'vien_chuc', status: 'applications_closed' })]);
@@ -175,6 +177,9 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
 
     const register = (await get('/api/v1/legal-documents?year=2022').expect(200)).body;
     expect(register.counts).toEqual({ drafted: 1, appraised: 1, issued: 0, inForce: 0, expired: 0 });
+    // A unit's register: what it drafts or issues, and the drafts being prepared under it (Phòng Nội vụ's, for the district).
+    const count = async (unitId: string) => (await get(`/api/v1/legal-documents?year=2022&unitId=${unitId}`).expect(200)).body.documents.length;
+    expect([await count(UNITS.homeAffairs), await count(UNITS.district), await count(UNITS.justice)]).toEqual([1, 1, 0]);
   });
 
   describe('audit', () => {

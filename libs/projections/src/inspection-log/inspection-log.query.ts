@@ -1,20 +1,22 @@
-import type { Inspection } from '@reform-ledger/domain';
 import { At, defineQuery, UnitFilter } from '../reader';
 import { unitNames } from '../registry/registry.query';
 import { registryView } from '../registry/registry.view';
-import { inspectionLogView, UnitVisits } from './inspection-log.view';
+import { InspectionEntry, inspectionLogView, UnitVisits } from './inspection-log.view';
 
-type Known = Exclude<Inspection, { status: 'absent' }>;
-
-/** Inspections of a year (by the start of their period); with `unitId`, those it leads or visits. */
+/**
+ * Inspections of a year (by the start of their period), with status, coverage and the documents they
+ * cite (plan, team, concluding report) and the conclusion; with `unitId`, those it leads or visits.
+ */
 export const inspectionsQuery = defineQuery([inspectionLogView], async (at, filter: UnitFilter & { year?: number } = {}) => {
-  const items = await at.list<Known>(inspectionLogView, 'inspection', filter.year === undefined ? null : String(filter.year));
+  const items = await at.list<InspectionEntry>(inspectionLogView, 'inspection', filter.year === undefined ? null : String(filter.year));
   return {
     inspections: items
       .filter(({ state }) => filter.unitId === undefined || state.leadUnitId === filter.unitId || state.targetUnitIds.includes(filter.unitId))
       .map(({ entity, state }) => ({
         inspectionId: entity, title: state.title, leadUnitId: state.leadUnitId, periodFrom: state.periodFrom, periodTo: state.periodTo,
         status: state.status, targets: state.targetUnitIds.length, inspected: state.visited.length,
+        documentId: state.documentId ?? null, teamDocumentId: state.teamDocumentId ?? null,
+        concludedOn: state.status === 'concluded' ? state.concludedOn : null, reportDocumentId: state.reportDocumentId ?? null, summary: state.summary ?? null,
       })),
     cut: at.answered,
   };
@@ -31,7 +33,7 @@ export const unitVisits = async (at: At, inspectionId: string): Promise<Map<stri
  * targets. With `unitId`, that unit's part only (its visits, and whether it was covered).
  */
 export const inspectionLogQuery = defineQuery([inspectionLogView, registryView], async (at, inspectionId: string, filter: UnitFilter = {}) => {
-  const inspection = await at.one<Inspection>(inspectionLogView, 'inspection', inspectionId);
+  const inspection = await at.one<InspectionEntry | { status: 'absent' }>(inspectionLogView, 'inspection', inspectionId);
   if (!inspection || inspection.status === 'absent') return null;
   const mine = (unitId: string) => filter.unitId === undefined || unitId === filter.unitId;
   const units = [...(await unitVisits(at, inspectionId)).values()].filter((u) => mine(u.unitId));

@@ -28,6 +28,24 @@ describe('inspection log reducer', () => {
     expect(foldView(inspectionLogView, 'inspection', 'kt', history)).toMatchObject({ status: 'in_progress', visited: [examples.UNITS.namBinh] });
   });
 
+  it('keeps the documents the inspection\'s events cite, and its conclusion', () => {
+    const cited = [
+      stored('inspection:kd', examples.inspectionPlanned({ documentId: examples.DOCUMENTS.plan2022 })),
+      stored('inspection:kd', examples.inspectionTeamFormed({ documentId: examples.DOCUMENTS.inspectionReport })),
+      stored('inspection:kd', examples.unitInspected()),
+      stored('inspection:kd', examples.inspectionConcluded({ summary: 'Đạt 100% kế hoạch kiểm tra' })),
+    ];
+    expect(foldView(inspectionLogView, 'inspection', 'kd', cited.slice(0, 3))).toMatchObject({
+      status: 'in_progress', documentId: examples.DOCUMENTS.plan2022, teamDocumentId: examples.DOCUMENTS.inspectionReport,
+    });
+    expect(foldView(inspectionLogView, 'inspection', 'kd', cited)).toEqual({
+      status: 'concluded', title: 'Kiểm tra công tác cải cách hành chính năm 2022', leadUnitId: examples.UNITS.homeAffairs,
+      targetUnitIds: [examples.UNITS.namBinh, examples.UNITS.ducAn], periodFrom: '2022-03-01', periodTo: '2022-11-30', visited: [examples.UNITS.namBinh],
+      concludedOn: '2022-11-29', documentId: examples.DOCUMENTS.plan2022, teamDocumentId: examples.DOCUMENTS.inspectionReport,
+      reportDocumentId: examples.DOCUMENTS.inspectionReport, summary: 'Đạt 100% kế hoạch kiểm tra',
+    });
+  });
+
   it('dates a visit by its Vietnamese day', () => {
     const late = [history[0], stored('inspection:kt', examples.unitInspected({ occurredAt: '2022-05-12T18:30:00Z' }))];
     expect((foldView(inspectionLogView, 'visits', `kt/${examples.UNITS.namBinh}`, late) as UnitVisits).visits[0].date).toBe('2022-05-13');

@@ -1,7 +1,7 @@
 import { yearOf } from '@reform-ledger/calendar';
 import type { LegalDocument } from '@reform-ledger/domain';
 import { defineQuery, UnitFilter } from '../reader';
-import { registeredDocuments } from '../registry/registry.query';
+import { registeredDocuments, registeredUnits, subtreeOf } from '../registry/registry.query';
 import { registryView } from '../registry/registry.view';
 import { legalRegisterView } from './legal-register.view';
 
@@ -9,20 +9,28 @@ type Known = Exclude<LegalDocument, { status: 'absent' }>;
 
 /**
  * The legal-document register of a year: every document drafted, appraised, issued or expired in it,
- * and the counts of each (in force: issued and not wholly expired at the cut). With `unitId`, the
- * documents that unit drafts.
+ * and the counts of each (in force: issued and not wholly expired at the cut). With `unitId`, that
+ * unit's register: the documents it drafts or issues, and the drafts being prepared by the units under
+ * it (a district's departments draft what the district will issue). A document issued by another
+ * body below it (a commune's own) is that body's, not its.
  */
 export const legalDocumentsQuery = defineQuery([legalRegisterView, registryView], async (at, filter: UnitFilter & { year?: number } = {}) => {
-  const { year } = filter;
+  const { year, unitId } = filter;
   const inYear = (d: string | null | undefined) => year === undefined || (!!d && yearOf(d) === year);
-  const references = new Map((await registeredDocuments(at)).map((d) => [d.documentId, d.reference]));
+  const registered = new Map((await registeredDocuments(at)).map((d) => [d.documentId, d]));
+  const under = unitId === undefined ? null : subtreeOf(unitId, await registeredUnits(at));
+  const theirs = (state: Known) => {
+    if (unitId === undefined || state.draftingUnitId === unitId) return true;
+    if (state.status === 'draft') return under!.has(state.draftingUnitId);
+    return registered.get(state.documentId)?.issuerUnitId === unitId;
+  };
   const documents = (await at.list<Known>(legalRegisterView, 'legal-document', 'all'))
-    .filter(({ state }) => filter.unitId === undefined || state.draftingUnitId === filter.unitId)
+    .filter(({ state }) => theirs(state))
     .map(({ entity, state }) => {
       const documentId = state.status === 'draft' ? null : state.documentId;
       return {
         legalDocumentId: entity, title: state.title, status: state.status, draftingUnitId: state.draftingUnitId, draftedOn: state.draftedOn,
-        appraisedOn: state.appraisedOn, documentId, reference: documentId ? references.get(documentId) ?? null : null,
+        appraisedOn: state.appraisedOn, documentId, reference: documentId ? registered.get(documentId)?.reference ?? null : null,
         issuedOn: state.status === 'draft' ? null : state.issuedOn, expiredOn: state.status === 'expired' ? state.expiredOn : null,
         partlyExpired: state.status === 'issued' && state.partlyExpired,
       };

@@ -18,7 +18,10 @@ export type ApplicationStatus = 'received' | 'withdrawn' | 'eligible' | 'ineligi
 const statusOf = (a: Application): ApplicationStatus =>
   a.appointed ? 'appointed' : a.passed ? 'passed' : a.withdrawn ? 'withdrawn' : a.eligible === true ? 'eligible' : a.eligible === false ? 'ineligible' : 'received';
 
-/** Recruitment drives of a year, with kind, plan document and stage; with `unitId`, the drives it owns. */
+/**
+ * Recruitment drives of a year, with kind, stage and the documents of their steps (the plan's approval,
+ * the notice, the council, the result); with `unitId`, the drives it owns.
+ */
 export const recruitmentsQuery = defineQuery([recruitmentPipelineView], async (at, filter: UnitFilter & { year?: number } = {}) => {
   const drives = await at.list<Drive>(recruitmentPipelineView, 'drive', filter.year === undefined ? null : String(filter.year));
   return {
@@ -27,6 +30,7 @@ export const recruitmentsQuery = defineQuery([recruitmentPipelineView], async (a
       .map(({ entity, state }) => ({
         recruitmentId: entity, title: state.title, kind: state.recruitmentKind, method: state.method, documentId: state.documentId ?? null,
         ownerUnitId: state.ownerUnitId, approvedOn: state.approvedOn, status: stageOf(state, at.day),
+        noticeDocumentId: state.noticeDocumentId ?? null, councilDocumentId: state.councilDocumentId ?? null, resultDocumentId: state.resultDocumentId ?? null,
       })),
     cut: at.answered,
   };
@@ -41,7 +45,8 @@ export const applicationsOf = async (at: At, recruitmentId: string) =>
 
 /**
  * The pipeline per position and in total: quota; applications (every one received, withdrawn ones
- * included); of those withdrawn; eligible and ineligible (the decisions made); passed; appointed.
+ * included); of those withdrawn; eligible and ineligible (the decisions made); pending (received, not
+ * withdrawn, not decided yet); passed; appointed.
  */
 export const pipelineQuery = defineQuery([recruitmentPipelineView], async (at, recruitmentId: string) => {
   const drive = await at.one<Drive>(recruitmentPipelineView, 'drive', recruitmentId);
@@ -54,6 +59,7 @@ export const pipelineQuery = defineQuery([recruitmentPipelineView], async (at, r
       withdrawn: apps.filter((a) => a.withdrawn).length,
       eligible: apps.filter((a) => a.eligible === true).length,
       ineligible: apps.filter((a) => a.eligible === false).length,
+      pending: apps.filter((a) => !a.withdrawn && a.eligible === null).length,
       passed: apps.filter((a) => a.passed).length,
       appointed: apps.filter((a) => a.appointed).length,
     };

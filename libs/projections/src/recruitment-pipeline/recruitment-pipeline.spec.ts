@@ -11,7 +11,7 @@ describe('recruitment pipeline reducer', () => {
     stored('recruitment:vc', examples.applicationReceived({ applicationId: 'A2' })),
     stored('recruitment:vc', examples.eligibilityDecided({ applicationId: 'A1' })),
     stored('recruitment:vc', examples.eligibilityDecided({ applicationId: 'A2', eligible: false, reason: 'x' })),
-    stored('recruitment:vc', examples.councilFormed()),
+    stored('recruitment:vc', examples.councilFormed({ documentId: examples.DOCUMENTS.inspectionReport })),
     stored('recruitment:vc', examples.resultApproved({ passedApplicationIds: ['A1'] })),
     stored('recruitment:vc', examples.candidateAppointed({ applicationId: 'A1' })),
     stored('recruitment:vc', examples.recruitmentClosed()),
@@ -24,7 +24,9 @@ describe('recruitment pipeline reducer', () => {
     expect(foldView(recruitmentPipelineView, 'drive', 'vc', history)).toMatchObject({
       status: 'closed', closedOn: '2022-12-31', councilFormedOn: '2022-12-01', resultApprovedOn: '2022-12-20', window: { from: '2022-10-28', to: '2022-11-27' },
       positions: [{ positionId: 'gv-mam-non', quota: 2 }, { positionId: 'gv-thcs', quota: 1 }],
+      councilDocumentId: examples.DOCUMENTS.inspectionReport,
     });
+    expect(foldView(recruitmentPipelineView, 'drive', 'vc', history)).not.toHaveProperty('resultDocumentId');
     expect(foldView(recruitmentPipelineView, 'application', 'vc/A1', history)).toEqual({
       positionId: 'gv-mam-non', receivedOn: '2022-11-02', withdrawn: false, eligible: true, passed: true, appointed: true,
     } satisfies Application);

@@ -2,9 +2,11 @@ import { dayOf, IsoDate, yearOf } from '@reform-ledger/calendar';
 import type { Position } from '@reform-ledger/domain';
 import { dataOf, recordOf, Routed, View } from '../view';
 
+/** A drive: its plan (and the decision approving it), the notice's window, the council, the result, the close — each with the document it was decided by. */
 export type Drive = {
   title: string; recruitmentKind: string; method: string; ownerUnitId: string; documentId?: string; approvedOn: IsoDate;
-  positions: Position[]; window?: { from: IsoDate; to: IsoDate }; councilFormedOn?: IsoDate; resultApprovedOn?: IsoDate;
+  positions: Position[]; window?: { from: IsoDate; to: IsoDate }; noticeDocumentId?: string;
+  councilFormedOn?: IsoDate; councilDocumentId?: string; resultApprovedOn?: IsoDate; resultDocumentId?: string;
   status: 'open' | 'closed'; closedOn?: IsoDate;
 };
 export type Application = {
@@ -14,7 +16,7 @@ export type Application = {
 /** Recruitment drives (listed by the year of approval) and their applications (listed by drive). */
 export const recruitmentPipelineView = {
   name: 'recruitment-pipeline',
-  version: 2,
+  version: 3,
   types: ['RecruitmentPlanApproved', 'NoticePublished', 'ApplicationReceived', 'ApplicationWithdrawn', 'EligibilityDecided',
     'CouncilFormed', 'RoundHeld', 'ResultApproved', 'CandidateAppointed', 'RecruitmentClosed'],
   route: (e) => {
@@ -34,9 +36,11 @@ export const recruitmentPipelineView = {
       }
       const drive = state as Drive | null;
       if (!drive) return null;
-      if (e.type === 'NoticePublished') return { ...drive, window: { from: d.applicationsOpenOn, to: d.applicationsCloseOn } };
-      if (e.type === 'CouncilFormed') return { ...drive, councilFormedOn: dayOf(e.occurredAt) };
-      if (e.type === 'ResultApproved') return { ...drive, resultApprovedOn: dayOf(e.occurredAt) };
+      if (e.type === 'NoticePublished') {
+        return { ...drive, window: { from: d.applicationsOpenOn, to: d.applicationsCloseOn }, ...(d.documentId && { noticeDocumentId: d.documentId }) };
+      }
+      if (e.type === 'CouncilFormed') return { ...drive, councilFormedOn: dayOf(e.occurredAt), ...(d.documentId && { councilDocumentId: d.documentId }) };
+      if (e.type === 'ResultApproved') return { ...drive, resultApprovedOn: dayOf(e.occurredAt), ...(d.documentId && { resultDocumentId: d.documentId }) };
       if (e.type === 'RecruitmentClosed') return { ...drive, status: 'closed', closedOn: dayOf(e.occurredAt) };
       return drive;
     }

@@ -1,4 +1,4 @@
-import type { Document, Unit } from '@reform-ledger/domain';
+import type { Document, Unit, UnitKind } from '@reform-ledger/domain';
 import type { At } from '../reader';
 import { registryView } from './registry.view';
 
@@ -7,6 +7,30 @@ export const unitNames = async (at: At): Promise<Map<string, string>> => {
   const units = await at.list<Unit>(registryView, 'unit', 'all');
   return new Map(units.map(({ entity, state }) => [entity, state.status === 'absent' ? entity : state.name]));
 };
+
+/** A registered unit at the cut: its name, kind and, while it is active, the unit above it. */
+export type RegisteredUnit = { unitId: string; name: string; kind: UnitKind; parentUnitId?: string };
+
+/** The units registered at the cut (merged and dissolved ones too: their names still label the past), by id. */
+export const registeredUnits = async (at: At): Promise<Map<string, RegisteredUnit>> =>
+  new Map((await at.list<Unit>(registryView, 'unit', 'all')).flatMap(({ entity, state }) => (state.status === 'absent' ? [] : [[entity, {
+    unitId: entity, name: state.name, kind: state.kind, ...(state.status === 'active' && state.parentUnitId && { parentUnitId: state.parentUnitId }),
+  }] as const])));
+
+/** The units above `unitId`, nearest first (as far as the registry knows them). */
+export const ancestorsOf = (unitId: string, units: Map<string, RegisteredUnit>): RegisteredUnit[] => {
+  const chain: RegisteredUnit[] = [];
+  for (let id = units.get(unitId)?.parentUnitId; id && chain.length < 20; id = units.get(id)?.parentUnitId) {
+    const unit = units.get(id);
+    if (!unit || chain.includes(unit)) break;
+    chain.push(unit);
+  }
+  return chain;
+};
+
+/** The unit itself and every unit below it. */
+export const subtreeOf = (unitId: string, units: Map<string, RegisteredUnit>): Set<string> =>
+  new Set([unitId, ...[...units.keys()].filter((id) => ancestorsOf(id, units).some((a) => a.unitId === unitId))]);
 
 export type RegisteredDocument = Extract<Document, { status: 'registered' }> & { documentId: string };
 
