@@ -34,6 +34,8 @@ const main = async () => {
     }
     process.exit(verdict.ok ? 0 : 1);
   }
+  // Days are days in the ledger's time zone, as in the API (set once, before anything is read).
+  useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   if (command === 'report') {
     const db = await openDatabase();
     try {
@@ -47,8 +49,6 @@ const main = async () => {
     return;
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
-  // The views' days are days in the ledger's time zone, as in the API (set once, before anything is read).
-  useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   const db = await openDatabase();
   const ledger = new Ledger(db.pool);
   const store = await TemporalStore.open(db.url);

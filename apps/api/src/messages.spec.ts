@@ -25,6 +25,13 @@ describe('the message catalogue', () => {
     expect(codes.filter((c) => !MESSAGES[c])).toEqual([]);
   });
 
+  it('has a message for every refusal of a report', () => {
+    const reports = sources(join(__dirname, '..', '..', '..', 'libs', 'reports', 'src'));
+    const codes = keys(reports, /new ReportRequestError\(\s*\d+,\s*'([a-z_.]+)'/g);
+    expect(codes).toEqual(['report.unit_not_found', 'report.unit_required']);
+    expect(codes.filter((c) => !MESSAGES[c])).toEqual([]);
+  });
+
   it('has a message for every code, detail and reason the API raises', () => {
     const used = [
       ...keys(api, /new Problem\(\s*\d+,\s*'([a-z_.0-9]+)'/g),

@@ -212,6 +212,18 @@ export const MESSAGES: Record<string, Entry> = {
   },
   'view.unknown': { vi: (p) => `Không có bảng xem ${p.name}; các bảng xem: ${list(p.views)}.`, en: (p) => `No view ${p.name}; views: ${list(p.views)}.` },
   'view.rebuilding': { vi: (p) => `Bảng xem ${p.name} đang được dựng lại; chờ lần dựng này xong.`, en: (p) => `${p.name} is already being rebuilt; wait for it to finish.` },
+  'report.unit_required': {
+    vi: (p) => (Array.isArray(p.units) && p.units.length
+      ? `Năm ${p.year} có kế hoạch CCHC của ${p.units.length} đơn vị (${list(p.units)}): hãy chỉ rõ đơn vị báo cáo (unitId).`
+      : `Sổ cái chưa có kế hoạch CCHC năm ${p.year}: hãy chỉ rõ đơn vị báo cáo (unitId), hoặc chọn năm khác.`),
+    en: (p) => (Array.isArray(p.units) && p.units.length
+      ? `${p.year} has CCHC plans of ${p.units.length} units (${list(p.units)}): name the reporting unit (unitId).`
+      : `The ledger holds no CCHC plan for ${p.year}: name the reporting unit (unitId), or choose another year.`),
+  },
+  'report.unit_not_found': {
+    vi: (p) => `Đơn vị ${p.unitId} không có trong sổ đăng ký đơn vị tại lát cắt này: kiểm tra lại mã đơn vị, hoặc chọn asOf muộn hơn.`,
+    en: (p) => `Unit ${p.unitId} is not in the unit registry at this cut: check the unit id, or choose a later asOf.`,
+  },
   'stream.not_found': { vi: (p) => `Chưa có sự kiện nào trên ${p.streamId}: kiểm tra loại và mã hồ sơ (ví dụ task:NV-01).`, en: (p) => `No events on ${p.streamId}: check the kind and id (e.g. task:NV-01).` },
   'api_key.not_found': { vi: (p) => `Không có khóa ${p.keyId}.`, en: (p) => `No API key ${p.keyId}.` },
   'internal': { vi: () => 'Đã xảy ra lỗi không mong muốn; lỗi đã được ghi nhận (kèm requestId).', en: () => 'An unexpected error occurred; it has been logged (with the requestId).' },

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { Projector } from '@reform-ledger/projections';
+import { SHEETS, XLSX_TYPE } from '@reform-ledger/reports';
 import { CONTROLLERS } from './app';
 import { declaredParams, PARAMS } from './query-params';
 import { appUnderTest, seedSkeleton } from './testing';
@@ -56,6 +57,7 @@ const SAMPLES: Record<string, string> = {
   asOf: '2022-11-30', knownAt: new Date(Date.now() + 3_600_000).toISOString(), year: '2022', unitId: 'phong-noi-vu', withStates: 'true',
   unit: 'phong-noi-vu', ownerUnit: 'phong-noi-vu', actor: 'demo-admin', recordedFrom: '2022-01-01', recordedTo: '2099-01-01', after: '0', limit: '10',
   view: 'plan-progress', planId: 'cchc-2022', inspectionId: 'kt-2022', recruitmentId: 'vc-2022', boundFrom: '0', boundTo: '2099-01-01',
+  format: 'csv', period: 'year',
 };
 const PATH_PARAMS: Record<string, string> = {
   planId: 'cchc-2022', inspectionId: 'kt-2022', recruitmentId: 'vc-2022', streamId: 'task:T-07', collection: 'tasks', id: 'T-07', keyId: 'key_none', view: 'plan-progress',
@@ -131,6 +133,17 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
     }
   });
 
+  it('gives every route that takes format a spreadsheet (SHEETS, by route path) and declares its XLSX and CSV answers', () => {
+    const reflector = new Reflector();
+    const routes = served().filter((r) => r.method === 'get');
+    const takesFormat = routes.filter((r) => declaredParams(reflector, r.handler).includes('format')).map((r) => r.path).sort();
+    expect(takesFormat.length).toBeGreaterThanOrEqual(9);
+    expect(Object.keys(SHEETS).map((path) => path.replace(/:(\w+)/g, '{$1}')).sort()).toEqual(takesFormat);
+    const withSheets = routes.filter((r) => Object.keys((spec.paths[r.path].get as Operation).responses['200'].content ?? {}).includes(XLSX_TYPE)).map((r) => r.path).sort();
+    expect(withSheets).toEqual(takesFormat);
+    for (const path of takesFormat) expect(Object.keys((spec.paths[path].get as Operation).responses['200'].content!)).toEqual(['application/json', XLSX_TYPE, 'text/csv']);
+  });
+
   it('has no $ref to an empty or missing name', () => {
     const refs: string[] = [];
     const walk = (node: unknown) => {
@@ -165,9 +178,12 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
       return res;
     };
     const inspector = { token: 'demo-inspector' };
-    for (const { path, method } of operations().filter((o) => o.method === 'get' && !['/api/v1/audit/export', '/api/v1/audit/diff', '/metrics'].includes(o.path))) {
+    for (const { path, method } of operations().filter((o) => o.method === 'get' && !['/api/v1/audit/export', '/api/v1/audit/diff', '/metrics', '/api/v1/reports/cchc'].includes(o.path))) {
       await check(method, path, 200, path.includes('/audit/') ? inspector : {});
     }
+    await check('get', '/api/v1/reports/cchc', 200, { query: '?year=2022&asOf=2022-11-30' });
+    await check('get', '/api/v1/reports/cchc', 400, { query: '?period=Q1' });
+    for (const format of ['xlsx', 'csv']) await check('get', '/api/v1/plans/{planId}/tasks', 200, { query: `?format=${format}` });
     await check('get', '/api/v1/audit/streams/{streamId}', 200, { ...inspector, query: '?withStates=true' });
     for (const view of ['plan-progress&planId=cchc-2022', 'inspection-log&inspectionId=kt-2022', 'recruitment-pipeline&recruitmentId=vc-2022', 'legal-register&year=2022']) {
       await check('get', '/api/v1/audit/diff', 200, { ...inspector, query: `?view=${view}&from=0` });
@@ -183,8 +199,12 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
     for (const [method, path, status, res] of bodies) {
       const op = spec.paths[path]?.[method] as Operation | undefined;
       const media = op?.responses[String(status)]?.content ?? {};
+      // A JSON body is checked against its schema; a file (DOCX, XLSX, CSV) by its type being one the route declares.
+      const type = String(res.headers['content-type']).split(';')[0];
+      expect({ method, path, status, type: Object.keys(media).includes(type) }).toEqual({ method, path, status, type: true });
+      if (!type.endsWith('json')) continue;
       const errors: string[] = [];
-      conforms(spec, Object.values(media)[0]?.schema ?? { type: 'never' }, res.body, 'body', errors);
+      conforms(spec, media[type].schema, res.body, 'body', errors);
       expect({ method, path, status, errors }).toEqual({ method, path, status, errors: [] });
     }
     expect(bodies.length).toBeGreaterThan(25);

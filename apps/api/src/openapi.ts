@@ -1,6 +1,7 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { REFORM_FIELDS } from '@reform-ledger/domain';
+import { XLSX_TYPE } from '@reform-ledger/reports';
 import { EVENT_SCHEMAS } from './events/event-schemas';
 
 /**
@@ -174,6 +175,13 @@ export const SCHEMAS = {
 /** The response of a route: a schema of SCHEMAS. */
 export const ApiResult = (name: keyof typeof SCHEMAS, status = 200, description = 'OK') =>
   ApiResponse({ status, description, content: { 'application/json': { schema: ref(name) } } });
+
+/** What a read route answers with format=xlsx or format=csv, besides its JSON. */
+export const SHEET_MEDIA = { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } }, 'text/csv': { schema: { type: 'string' } } };
+
+/** The response of a read route of the views: its JSON schema, or the same answer as a spreadsheet (`?format=`). */
+export const ApiViewResult = (name: keyof typeof SCHEMAS) =>
+  ApiResponse({ status: 200, description: 'OK; with format=xlsx or format=csv the same answer as a spreadsheet', content: { 'application/json': { schema: ref(name) }, ...SHEET_MEDIA } });
 
 const PROBLEMS: Record<number, string> = {
   400: 'Invalid request: each field at fault with what to do (an unknown query parameter names the right one)',

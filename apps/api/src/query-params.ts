@@ -6,6 +6,7 @@ import { ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { describeDate, isOccurredAt } from '@reform-ledger/calendar';
 import { DIFFABLE } from '@reform-ledger/projections';
+import { PERIODS, SHEET_FORMATS } from '@reform-ledger/reports';
 import { ID_PATTERN } from './events/fields';
 import type { Params } from './messages';
 import { FieldProblem, invalid } from './problem';
@@ -85,6 +86,15 @@ export const PARAMS = {
   recruitmentId: spec({ name: 'recruitmentId', schema: { type: 'string' }, parse: id, description: 'The drive (with view=recruitment-pipeline), e.g. vien-chuc-2022' }),
   boundFrom: spec({ name: 'from', schema: { type: 'string' }, example: '0', parse: bound, description: 'The earlier cut: a ledger position, or a moment (transaction time). Default: the start' }),
   boundTo: spec({ name: 'to', schema: { type: 'string' }, parse: bound, description: 'The later cut: a ledger position, or a moment (transaction time). Default: now' }),
+  format: spec({
+    name: 'format', schema: { type: 'string', enum: ['json', ...SHEET_FORMATS], default: 'json' }, parse: oneOf(['json', ...SHEET_FORMATS] as const),
+    description: 'json (the default); xlsx: the answer as a workbook (a sheet per table, Vietnamese headers, real dates shown dd/mm/yyyy); '
+      + 'csv: its first table (UTF-8 with a BOM, dates YYYY-MM-DD). Both start with a row naming the cut.',
+  }),
+  period: spec({
+    name: 'period', schema: { type: 'string', enum: [...PERIODS], default: 'year' }, example: 'year', parse: oneOf(PERIODS),
+    description: 'The reporting period: the year, H1 (the first half) or a quarter Q1…Q4',
+  }),
 } as const;
 
 export type ParamKey = keyof typeof PARAMS;
@@ -95,18 +105,21 @@ export type ParsedQuery = { [K in ParamKey]?: ValueOf<K> };
 /** The cut every read route of a view takes. */
 export const CUT = ['asOf', 'knownAt', 'position', 'minPosition'] as const satisfies readonly ParamKey[];
 /** What every read route of a view takes: add a parameter here to give it to all of them. */
-export const VIEW_READ = [...CUT] as const satisfies readonly ParamKey[];
+export const VIEW_READ = [...CUT, 'format'] as const satisfies readonly ParamKey[];
 
 const QUERY_PARAMS = 'query-params';
-type Declared = ParamKey | [ParamKey, string];
+type Declared = ParamKey | readonly [ParamKey, string];
+
+/** The keys of declared parameters (without their route-specific descriptions). */
+export const declaredKeys = (declared: readonly Declared[]): ParamKey[] => declared.map((d) => (typeof d === 'string' ? d : d[0]));
 
 /** Declares the query parameters a route takes: documented in OpenAPI, and the only ones it accepts. */
 export const QueryParams = (...declared: Declared[]) => {
-  const keys = declared.map((d) => (Array.isArray(d) ? d[0] : d));
+  const keys = declaredKeys(declared);
   return applyDecorators(
     SetMetadata(QUERY_PARAMS, keys),
     ...declared.map((d) => {
-      const [key, description] = Array.isArray(d) ? d : [d, undefined];
+      const [key, description] = typeof d === 'string' ? [d, undefined] : d;
       const p: Spec<unknown> = PARAMS[key];
       return ApiQuery({ name: p.name, required: false, description: description ?? p.description, schema: p.schema, ...(p.example !== undefined && { example: p.example }) });
     }),
@@ -136,40 +149,44 @@ export const closestName = (name: string, known: string[]): string | undefined =
   ?? known.map((k) => ({ k, d: distance(name.toLowerCase(), k.toLowerCase()) })).filter((c) => c.d <= 2).sort((a, b) => a.d - b.d)[0]?.k;
 
 /**
- * Refuses query parameters a route does not declare and parses the ones it does; all problems are
- * reported at once. Runs after the guards (keys are checked first), before the handler.
+ * Parses a query against the parameters a route declares: a parameter it does not declare is refused
+ * (naming the closest one it does), a bad value is refused naming it; all problems at once, as a 400.
  */
+export const parseQuery = (keys: readonly ParamKey[], query: Record<string, unknown>): ParsedQuery => {
+  const byName = new Map(keys.map((k) => [PARAMS[k].name, k]));
+  const errors: FieldProblem[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(query)) {
+    const key = byName.get(name);
+    if (!key) {
+      const allowed = [...byName.keys()];
+      errors.push({ field: name, reason: 'query.unknown', params: { suggestion: closestName(name, allowed), allowed } });
+      continue;
+    }
+    if (typeof raw !== 'string') {
+      errors.push({ field: name, reason: 'query.repeated' });
+      continue;
+    }
+    const result = (PARAMS[key] as Spec<unknown>).parse(raw);
+    if ('value' in result) parsed[key] = result.value;
+    else errors.push({ field: name, reason: result.reason, params: result.params });
+  }
+  const unknown = errors.find((e) => e.reason === 'query.unknown');
+  if (unknown) {
+    throw invalid(errors, { detail: 'request.unknown_parameter', params: { name: unknown.field, ...unknown.params } });
+  }
+  if (errors.length > 0) throw invalid(errors);
+  return parsed as ParsedQuery;
+};
+
+/** Refuses query parameters a route does not declare and parses the ones it does. Runs after the guards (keys are checked first), before the handler. */
 @Injectable()
 export class QueryParamsInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler) {
     const req = context.switchToHttp().getRequest<Request & { parsedQuery?: ParsedQuery }>();
-    const keys = declaredParams(this.reflector, context.getHandler());
-    const byName = new Map(keys.map((k) => [PARAMS[k].name, k]));
-    const errors: FieldProblem[] = [];
-    const parsed: Record<string, unknown> = {};
-    for (const [name, raw] of Object.entries(req.query ?? {})) {
-      const key = byName.get(name);
-      if (!key) {
-        const allowed = [...byName.keys()];
-        errors.push({ field: name, reason: 'query.unknown', params: { suggestion: closestName(name, allowed), allowed } });
-        continue;
-      }
-      if (typeof raw !== 'string') {
-        errors.push({ field: name, reason: 'query.repeated' });
-        continue;
-      }
-      const result = (PARAMS[key] as Spec<unknown>).parse(raw);
-      if ('value' in result) parsed[key] = result.value;
-      else errors.push({ field: name, reason: result.reason, params: result.params });
-    }
-    const unknown = errors.find((e) => e.reason === 'query.unknown');
-    if (unknown) {
-      throw invalid(errors, { detail: 'request.unknown_parameter', params: { name: unknown.field, ...unknown.params } });
-    }
-    if (errors.length > 0) throw invalid(errors);
-    req.parsedQuery = parsed as ParsedQuery;
+    req.parsedQuery = parseQuery(declaredParams(this.reflector, context.getHandler()), req.query ?? {});
     return next.handle();
   }
 }

@@ -1,10 +1,11 @@
+import { isCalendarDate } from '@reform-ledger/calendar';
 import {
   AlignmentType, BorderStyle, Document, FootnoteReferenceRun, Header, HighlightColor, ISectionOptions, LineRuleType, Packer, PageNumber,
   PageOrientation, Paragraph, ParagraphChild, Table, TableCell, TableRow, TextRun, VerticalAlign, WidthType,
 } from 'docx';
 import type { Block, Column, ReportModel, Run, Section, Table as ModelTable } from './model';
 import { cutText, footnoteText } from './model';
-import { viMoment, viNumber } from './vietnamese';
+import { viDate, viMoment, viNumber } from './vietnamese';
 
 /**
  * The DOCX of a report model, in the layout of Nghị định 30/2020/NĐ-CP, Phụ lục I: A4, margins
@@ -181,7 +182,7 @@ const ledgerPage = (model: ReportModel): (Paragraph | Table)[] => {
   const { cut, treeHead } = model.ledger;
   const rows: [string, string][] = [
     ['Lát cắt của mọi số liệu', cutText(cut)],
-    ['Thời gian hiệu lực (asOf)', cut.asOf ?? 'hiện tại'],
+    ['Thời gian hiệu lực (asOf)', cut.asOf ? `${cut.asOf} (${isCalendarDate(cut.asOf) ? `đến hết ngày ${viDate(cut.asOf)}` : viMoment(cut.asOf)})` : 'hiện tại'],
     ['Thời điểm ghi nhận (knownAt)', cut.knownAt ? `${cut.knownAt} (${viMoment(cut.knownAt)})` : 'không giới hạn: mọi bút toán đến vị trí dưới đây'],
     ['Vị trí sổ cái (position)', viNumber(cut.position)],
   ];
@@ -213,6 +214,8 @@ const ledgerPage = (model: ReportModel): (Paragraph | Table)[] => {
       + 'Khi sổ cái có đầu cây Merkle đã ký, đối chiếu thêm gốc cây và chữ ký ở trên với bằng chứng nhất quán do sổ cái cung cấp.' }]),
   ];
 };
+
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 export const renderDocx = async (model: ReportModel): Promise<Buffer> => {
   const h = model.heading;

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '@reform-ledger/calendar';
 import type { AnsweredCut } from '@reform-ledger/projections';
 import type { SignedTreeHead } from './sources';
 import { viDate, viMoment, viNumber } from './vietnamese';
@@ -95,7 +96,7 @@ export const numberSections = (sections: Unnumbered[], depth = 0, prefix = ''): 
 
 const when = (cut: AnsweredCut) => {
   if (!cut.asOf) return 'tình trạng hiện tại';
-  return cut.asOf.length === 10 ? `tình trạng đến hết ngày ${viDate(cut.asOf)}` : `tình trạng đến ${viMoment(cut.asOf)}`;
+  return isCalendarDate(cut.asOf) ? `tình trạng đến hết ngày ${viDate(cut.asOf)}` : `tình trạng đến ${viMoment(cut.asOf)}`;
 };
 
 /** A cut in words: "tình trạng đến hết ngày 30/11/2022; theo sổ cái đến vị trí 353[; …ghi nhận đến …]". */

@@ -1,4 +1,4 @@
-import { isCalendarDate, IsoDate } from '@reform-ledger/domain';
+import { isCalendarDate, IsoDate } from '@reform-ledger/calendar';
 import { roman } from './vietnamese';
 
 /** The periods of the CCHC reporting regime: the year, the first half, the quarters. */

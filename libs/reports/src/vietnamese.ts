@@ -1,4 +1,5 @@
-import { DocumentType, IsoDate, vietnameseDate } from '@reform-ledger/domain';
+import { IsoDate, localDayOf, localTimeOf, vietnameseDate } from '@reform-ledger/calendar';
+import type { DocumentType } from '@reform-ledger/domain';
 
 /**
  * Numbers, dates and document citations as Vietnamese administrative writing has them:
@@ -21,15 +22,8 @@ export const viPercent = (numerator: number, denominator: number): string =>
 
 export const viDate = (date: IsoDate): string => vietnameseDate(date);
 
-/** An instant in Vietnam's time: "17:00 ngày 05/12/2022". */
-export const viMoment = (instant: string): string => {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    }).formatToParts(new Date(instant)).map((p) => [p.type, p.value]),
-  );
-  return `${parts.hour}:${parts.minute}:${parts.second} ngày ${parts.day}/${parts.month}/${parts.year}`;
-};
+/** An instant at its time and day in the ledger's zone (Vietnam's by default): "17:00:00 ngày 05/12/2022". */
+export const viMoment = (instant: string): string => `${localTimeOf(instant)} ngày ${vietnameseDate(localDayOf(instant))}`;
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
 export const roman = (n: number): string => ROMAN[n - 1] ?? String(n);

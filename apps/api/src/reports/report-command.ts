@@ -1,22 +1,33 @@
 import { writeFileSync } from 'node:fs';
 import { Database, Ledger } from '@reform-ledger/ledger';
-import { Projector, TemporalStore, ViewQueries, VIEWS } from '@reform-ledger/projections';
-import { buildCchcReport, gatherCchc, noSignedTreeHead, provinceCutoffs, renderDocx, REPORT_VIEWS } from '@reform-ledger/reports';
+import { Projector, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
+import { noSignedTreeHead, provinceCutoffs, REPORT_VIEWS } from '@reform-ledger/reports';
+import { render } from '../messages';
 import { Problem } from '../problem';
-import { parseReportQuery } from './reports.controller';
+import { parseQuery, PARAMS } from '../query-params';
+import { REPORT_PARAM_KEYS, writeCchcReport } from './reports.controller';
 
 export const REPORT_USAGE = 'usage: npm run report -- cchc --year <yyyy> [--period year|H1|Q1|Q2|Q3|Q4] [--as-of <date>] [--known-at <instant>] '
   + '[--position <n>] [--unit <unitId>] -o <file.docx>';
 
+/** Each flag is a parameter of GET /api/v1/reports/cchc: --as-of is asOf, --unit is unitId. */
 const FLAGS: Record<string, string> = {
-  '--year': 'year', '--period': 'period', '--as-of': 'asOf', '--known-at': 'knownAt', '--position': 'position', '--unit': 'unitId',
+  '--year': PARAMS.year.name, '--period': PARAMS.period.name, '--as-of': PARAMS.asOf.name, '--known-at': PARAMS.knownAt.name,
+  '--position': PARAMS.position.name, '--unit': PARAMS.unitId.name,
+};
+
+/** A refusal as the API would word it (in Vietnamese), for the terminal. */
+const said = (problem: Problem) => {
+  const detail = render(problem.detailKey, problem.params, 'vi');
+  const reasons = problem.errors.map((e) => ({ field: e.field, reason: render(e.reason, e.params ?? {}, 'vi') }));
+  return [detail, ...reasons.filter((e) => e.reason !== detail).map((e) => `${e.field}: ${e.reason}`)].join('\n  ');
 };
 
 /**
  * `npm run report -- cchc --year 2022 --as-of 2022-11-30 -o bao-cao-cchc-2022.docx`: the same report as
- * GET /api/v1/reports/cchc, written to a file. The flags are the route's parameters and are checked by
- * the same parser. Catches the views up to the ledger's head first (a projector of its own; if the API's
- * holds the lease, that one does the work), so the report is as fresh as the ledger.
+ * GET /api/v1/reports/cchc, written to a file. The flags are the route's parameters, checked by the same
+ * parser and refused in the same words. Catches the views up to the ledger's head first (a projector
+ * of its own; if the API's holds the lease, that one does the work), so the report is as fresh as the ledger.
  */
 export const reportCommand = async (args: string[], db: Database, log: (line: string) => void = console.log) => {
   const [kind, ...rest] = args;
@@ -31,29 +42,25 @@ export const reportCommand = async (args: string[], db: Database, log: (line: st
     else throw new Error(`unknown option ${flag}\n${REPORT_USAGE}`);
   }
   if (!output) throw new Error(`-o <file.docx> is required\n${REPORT_USAGE}`);
-  let request: ReturnType<typeof parseReportQuery>;
-  try {
-    request = parseReportQuery(query);
-  } catch (error) {
-    if (error instanceof Problem) throw new Error(`${error.detail}: ${error.errors.map((e) => `${e.field} ${e.reason}`).join('; ')}\n${REPORT_USAGE}`);
-    throw error;
-  }
 
   const ledger = new Ledger(db.pool);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS);
   try {
+    const parsed = parseQuery(REPORT_PARAM_KEYS, query);
     projector.start();
     const head = await ledger.headPosition();
-    if (!(await projector.waitFor(REPORT_VIEWS, head, 120_000))) throw new Error(`the views did not reach the ledger's head (${head}) in 2 minutes`);
+    if (!(await projector.waitFor(REPORT_VIEWS.map((v) => v.name), head, 120_000))) throw new Error(`the views did not reach the ledger's head (${head}) in 2 minutes`);
     const started = performance.now();
-    const input = await gatherCchc({ queries: new ViewQueries(store, ledger), store, ledger, treeHead: noSignedTreeHead }, request,
+    const { request, input, docx } = await writeCchcReport({ reader: new ViewReader(store, ledger), ledger, projector, treeHead: noSignedTreeHead }, parsed,
       provinceCutoffs(process.env.REPORT_CUTOFFS));
-    const docx = await renderDocx(buildCchcReport(input));
     writeFileSync(output, docx);
     log(`${output}: báo cáo CCHC ${request.period} ${request.year} of ${input.unit.name}, as of ${input.cut.asOf}, ledger position ${input.cut.position}`
       + `${input.cut.knownAt ? `, known at ${input.cut.knownAt}` : ''}; ${docx.length} bytes in ${Math.round(performance.now() - started)} ms`);
     return { output, cut: input.cut };
+  } catch (error) {
+    if (error instanceof Problem) throw new Error(`${said(error)}\n${REPORT_USAGE}`);
+    throw error;
   } finally {
     await projector.stop();
     await store.close();

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { Projector } from '@reform-ledger/projections';
-import { REPORT_VIEWS } from '@reform-ledger/reports';
+import { DOCX_TYPE, REPORT_VIEWS } from '@reform-ledger/reports';
+import { Marks } from '../marks';
 import { appUnderTest } from '../testing';
 import { CT01_VISITS } from '../scenario/daksong-2022/scenario';
 import { loadScenario, ScenarioReport } from '../scenario/load';
 import { readDocx } from './docx-reader';
-import { DOCX_TYPE } from './reports.controller';
 import { reportCommand } from './report-command';
 
 const binary = (res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
@@ -41,8 +41,8 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
   };
 
   beforeAll(async () => {
-    scenario = await loadScenario(t.ledger);
-    expect(await t.app.get(Projector).waitFor(REPORT_VIEWS, scenario.head, 60_000)).toBe(true);
+    scenario = await loadScenario(t.ledger, t.app.get(Marks));
+    expect(await t.app.get(Projector).waitFor(REPORT_VIEWS.map((v) => v.name), scenario.head, 60_000)).toBe(true);
   }, 120_000);
 
   /** What the views answer at the report's cut: the report's numbers must be these. */
@@ -52,7 +52,9 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
       progress: await get(`/api/v1/plans/cchc-2022/progress?${cut}`),
       annual: await get(`/api/v1/inspections/kt-cchc-2022/log?${cut}`),
       ct01: await get(`/api/v1/inspections/kt-ct01-2022/log?${cut}`),
-      legal: await get(`/api/v1/legal-documents?year=2022&${cut}`),
+      // The district's own register (what it issues, the drafts its departments prepare): the report's; here the whole register too.
+      legal: await get(`/api/v1/legal-documents?year=2022&unitId=ubnd-dak-song&${cut}`),
+      allLegal: await get(`/api/v1/legal-documents?year=2022&${cut}`),
       vc: asOf >= '2022-09-28' ? await get(`/api/v1/recruitments/vien-chuc-2022/pipeline?${cut}`) : null,
       cx: asOf >= '2022-11-01' ? await get(`/api/v1/recruitments/cong-chuc-xa-2022/pipeline?${cut}`) : null,
       recruitments: await get(`/api/v1/recruitments?year=2022&${cut}`),
@@ -74,15 +76,21 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     // The annual inspection: 10 of 10 targets and its report number; Chỉ thị 01: 20 units, 24 visits, per unit.
     expect(v.annual.coverage).toEqual({ targets: 10, inspected: 10 });
     expect(text).toContain('đã kiểm tra 10 đơn vị với 10 lượt kiểm tra, đạt 10/10 đơn vị theo kế hoạch (100 %)');
-    expect(text).toContain('kết quả kiểm tra tại Báo cáo số 399/BC-ĐKT ngày 29/11/2022 của Đoàn kiểm tra cải cách hành chính huyện');
+    expect(text).toContain('Đợt kiểm tra đã kết thúc ngày 29/11/2022; kết quả kiểm tra tại Báo cáo số 399/BC-ĐKT ngày 29/11/2022 của Đoàn kiểm tra cải cách hành chính huyện');
+    expect(text).toContain('tóm tắt kết luận: “Đạt 100% kế hoạch kiểm tra”');
     expect([v.ct01.visitsByUnit.length, v.ct01.visits.length]).toEqual([20, 24]);
     expect(text).toContain('đã kiểm tra 20 đơn vị với 24 lượt kiểm tra, đạt 20/20 đơn vị theo kế hoạch');
+    // Chỉ thị 01 is in progress (the view says in_progress): not concluded, in words.
+    expect(v.ct01.status).toBe('in_progress');
+    const ct01 = docx.paragraphs.findIndex((p) => p.text.includes('20 đơn vị với 24 lượt'));
+    expect(docx.paragraphs.slice(ct01, ct01 + 3).map((p) => p.text)).toContain('Đợt kiểm tra đang tiến hành, chưa có kết luận tại lát cắt này.');
     for (const [unitId, , , visits] of CT01_VISITS) {
       const name = v.ct01.visitsByUnit.find((u: { unitId: string }) => u.unitId === unitId).unitName;
       expect(text).toContain(`${name} ${two(visits)} lần`);
     }
     // QPPL: 6 appraised, 6 issued with their numbers and dates, 6 expired.
     expect(v.legal.counts).toMatchObject({ appraised: 6, issued: 6, expired: 6 });
+    expect(v.allLegal.counts).toEqual(v.legal.counts);
     expect(text).toContain('đã thẩm định 06 dự thảo văn bản quy phạm pháp luật');
     expect(text).toContain('đã ban hành theo thẩm quyền 06 văn bản quy phạm pháp luật:');
     const issued = v.legal.documents.filter((d: { issuedOn: string | null }) => d.issuedOn?.startsWith('2022'));
@@ -93,12 +101,17 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(v.vc.totals).toMatchObject({ quota: 43, applications: 26 });
     expect(text).toContain('tuyển dụng 43 chỉ tiêu cho 05 vị trí');
     for (const p of v.vc.positions) expect(text).toContain(`${p.title}: ${two(p.quota)} chỉ tiêu`);
-    expect(text).toContain('Số phiếu đăng ký dự tuyển: 26 phiếu');
+    expect(text).toContain('Số phiếu đăng ký dự tuyển: 26 phiếu, trong đó:');
+    expect(v.vc.totals.withdrawn).toBe(0);
+    // Both drives' windows closed before 30/11 (27/11, 25/11): that is their stage, in words.
+    expect(v.recruitments.recruitments.map((r: { status: string }) => r.status)).toEqual(['applications_closed', 'applications_closed']);
+    expect(text.split('Đã hết thời hạn nhận phiếu đăng ký dự tuyển; quy trình tuyển dụng đang tiếp tục thực hiện theo quy định.')).toHaveLength(3);
+    expect(text).toContain('Đã thông báo tuyển dụng tại Thông báo số');
     for (const p of v.vc.positions) expect(text).toContain(`${p.title}: ${two(p.applications) === '0' ? '0' : two(p.applications)} phiếu`);
     expect(v.cx.totals).toMatchObject({ quota: 15, applications: 28, eligible: 27, ineligible: 1 });
     expect(text).toContain('tuyển dụng 15 chỉ tiêu cho 05 vị trí');
     expect(text).toContain('Số phiếu đăng ký dự tuyển: 28 phiếu');
-    expect(text).toContain('27 thí sinh đủ điều kiện, 01 thí sinh không đủ điều kiện');
+    expect(text).toContain('27 thí sinh đủ điều kiện, 01 thí sinh không đủ điều kiện.');
     // The council of 01/12/2022 is after the cut: not in the report (the seed cited it: A-19).
     expect(text).not.toContain('1307/QĐ-UBND');
 
@@ -193,8 +206,8 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(visits.rows.filter((r) => r.cells.length === 4).slice(1)).toHaveLength(10 + 24 + 2);
     const register = appendix('STT|Số, ký hiệu|Ngày ban hành|Trích yếu|Đơn vị soạn thảo|Ngày thẩm định|Tình trạng hiệu lực');
     expect(register.rows.filter((r) => r.cells[6]?.startsWith('Hết hiệu lực toàn bộ'))).toHaveLength(6);
-    const recruitment = appendix('STT|Vị trí tuyển dụng|Chỉ tiêu|Phiếu đăng ký|Đủ điều kiện|Không đủ điều kiện|Trúng tuyển|Đã tuyển dụng');
-    expect(recruitment.rows.filter((r) => r.cells[1] === 'Cộng').map((r) => r.cells.slice(2, 6))).toEqual([['43', '26', '0', '0'], ['15', '28', '27', '1']]);
+    const recruitment = appendix('STT|Vị trí tuyển dụng|Chỉ tiêu|Phiếu đăng ký|Trong đó rút hồ sơ|Đủ điều kiện|Không đủ điều kiện|Trúng tuyển|Đã tuyển dụng');
+    expect(recruitment.rows.filter((r) => r.cells[1] === 'Cộng').map((r) => r.cells.slice(2, 7))).toEqual([['43', '26', '0', '0', '0'], ['15', '28', '0', '27', '1']]);
     const quality = appendix('STT|Loại|Nội dung|Mức độ|Văn bản, kế hoạch');
     expect(quality.rows[0].header).toBe(true);
     expect(quality.rows.map((r) => r.cells[4]).join(' ')).toEqual(expect.stringContaining('122/BC-UBND (17/03/2021)'));
@@ -213,7 +226,8 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(docx.text).toContain(`đã hoàn thành 28/55 nhiệm vụ, đạt 50,9 % kế hoạch; trong đó ${two(v.progress.completedOnTime)} nhiệm vụ hoàn thành đúng hạn`);
     expect(v.progress.overdue).toBe(0);
     expect(docx.text).toContain(`Còn ${v.progress.inProgress} nhiệm vụ đang thực hiện trong thời hạn; không có nhiệm vụ quá hạn.`);
-    expect(v.legal.counts.issued).toBe(2);
+    expect(v.legal.counts).toMatchObject({ appraised: 3, issued: 2 }); // 03/2022 was appraised on 29/04, issued on 19/09
+    expect(docx.text).toContain('đã thẩm định 03 dự thảo văn bản quy phạm pháp luật');
     expect(docx.text).toContain('đã ban hành theo thẩm quyền 02 văn bản quy phạm pháp luật: Quyết định số 01/2022/QĐ-UBND ngày 22/02/2022; Quyết định số 02/2022/QĐ-UBND ngày 07/04/2022.');
     // No drive was approved by then; the annual inspection had not started its visits.
     expect(v.recruitments.recruitments).toEqual([]);
@@ -222,11 +236,20 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     for (const note of docx.footnotes.values()) expect(note).toContain('đến hết ngày 30/06/2022');
   });
 
-  it('reads the ledger as it was known: before the late reports, 50 of 55', async () => {
-    const { docx, cut } = await report(`year=2022&asOf=2022-11-30&position=${scenario.phaseOneEnd}`);
-    expect(cut).toEqual({ asOf: '2022-11-30', knownAt: null, position: scenario.phaseOneEnd });
-    expect(docx.text).toContain('đã hoàn thành 50/55 nhiệm vụ');
-    expect([...docx.footnotes.values()][0]).toContain(`theo sổ cái đến vị trí ${scenario.phaseOneEnd}`);
+  it('reads the ledger as it was known at the end of phase 1 (a mark): before the late reports, 50 of 55', async () => {
+    const { marks } = await get('/api/v1/ledger/marks');
+    const phaseOne = marks.find((m: { position: number }) => m.position === scenario.phaseOne.position);
+    expect(phaseOne).toEqual(scenario.phaseOne);
+    const known = await report(`year=2022&asOf=2022-11-30&knownAt=${encodeURIComponent(phaseOne.knownAt)}`);
+    expect(known.cut).toEqual({ asOf: '2022-11-30', knownAt: phaseOne.knownAt, position: phaseOne.position });
+    const v = await views('2022-11-30', phaseOne.position);
+    expect([v.progress.completed, v.progress.completedOnTime]).toEqual([50, 44]);
+    expect(known.docx.text).toContain('đã hoàn thành 50/55 nhiệm vụ, đạt 90,9 % kế hoạch; trong đó 44 nhiệm vụ hoàn thành đúng hạn');
+    expect([...known.docx.footnotes.values()][0]).toContain(`theo sổ cái đến vị trí ${phaseOne.position}; chỉ gồm những gì sổ cái đã ghi nhận đến`);
+    // The same as a position.
+    const positioned = await report(`year=2022&asOf=2022-11-30&position=${phaseOne.position}`);
+    expect(positioned.cut).toEqual({ asOf: '2022-11-30', knownAt: null, position: phaseOne.position });
+    expect(positioned.docx.text).toContain('đã hoàn thành 50/55 nhiệm vụ');
   });
 
   it('writes the same report from the command line', async () => {
@@ -247,14 +270,21 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
   it('refuses what it cannot answer with a problem naming the field, and departments', async () => {
     const problem = async (query: string, token = 'demo-manager') => {
       const res = await request(t.app.getHttpServer()).get(`/api/v1/reports/cchc?${query}`).set('Authorization', `Bearer ${token}`);
-      return { status: res.status, type: res.headers['content-type'], fields: (res.body.errors ?? []).map((e: { field: string }) => e.field) };
+      return { status: res.status, type: res.headers['content-type'], detail: res.body.detail, fields: (res.body.errors ?? []).map((e: { field: string }) => e.field),
+        reasons: (res.body.errors ?? []).map((e: { reason: string }) => e.reason) };
     };
-    expect(await problem('period=year')).toMatchObject({ status: 400, fields: ['year'] });
+    expect(await problem('period=year')).toMatchObject({ status: 400, fields: ['year'], reasons: ['là tham số bắt buộc'] });
     expect(await problem('year=2022&period=Q5')).toMatchObject({ status: 400, fields: ['period'] });
     expect(await problem('year=2022&asOf=2022-11-31')).toMatchObject({ status: 400, fields: ['asOf'] });
     expect(await problem('year=2022&format=pdf')).toMatchObject({ status: 400, fields: ['format'] });
-    expect(await problem('year=2022&unitId=khong-co')).toMatchObject({ status: 404, type: expect.stringContaining('application/problem+json'), fields: ['unitId'] });
-    expect(await problem('year=2019')).toMatchObject({ status: 400, fields: ['unitId'] });
+    expect(await problem('year=2022&unitId=khong-co')).toMatchObject({ status: 404, type: expect.stringContaining('application/problem+json'), fields: ['unitId'],
+      detail: 'Đơn vị khong-co không có trong sổ đăng ký đơn vị tại lát cắt này: kiểm tra lại mã đơn vị, hoặc chọn asOf muộn hơn.' });
+    expect(await problem('year=2019')).toMatchObject({ status: 400, fields: ['unitId'],
+      detail: 'Sổ cái chưa có kế hoạch CCHC năm 2019: hãy chỉ rõ đơn vị báo cáo (unitId), hoặc chọn năm khác.' });
+    const english = await request(t.app.getHttpServer()).get('/api/v1/reports/cchc?year=2019').set('Authorization', 'Bearer demo-manager').set('Accept-Language', 'en');
+    expect([english.status, english.body.detail]).toEqual([400, 'The ledger holds no CCHC plan for 2019: name the reporting unit (unitId), or choose another year.']);
+    expect(await problem('year=2022&position=999999')).toMatchObject({ status: 400, fields: ['position'] });
+    expect(await problem('year=2022&asof=2022-11-30')).toMatchObject({ status: 400, fields: ['asof'], detail: expect.stringContaining('có phải ý bạn là asOf?') });
     expect(await problem('year=2022', 'demo-dept-phong-noi-vu')).toMatchObject({ status: 403 });
     await report('year=2022', 'demo-inspector');
     await report('year=2022&period=Q3', 'demo-admin');

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { Projector } from '@reform-ledger/projections';
 import { CSV_TYPE, REPORT_VIEWS, XLSX_TYPE } from '@reform-ledger/reports';
+import { Marks } from '../marks';
 import { appUnderTest } from '../testing';
 import { loadScenario, ScenarioReport } from '../scenario/load';
 
@@ -51,18 +52,18 @@ describe.each(testEngines())('every view as XLSX and CSV on $name PostgreSQL', (
   };
 
   beforeAll(async () => {
-    scenario = await loadScenario(t.ledger);
-    expect(await t.app.get(Projector).waitFor(REPORT_VIEWS, scenario.head, 60_000)).toBe(true);
+    scenario = await loadScenario(t.ledger, t.app.get(Marks));
+    expect(await t.app.get(Projector).waitFor(REPORT_VIEWS.map((v) => v.name), scenario.head, 60_000)).toBe(true);
     cut = `asOf=2022-11-30&position=${scenario.head}`;
   }, 120_000);
 
   it('plan progress: the totals, per field and per lead unit, with Vietnamese headers', async () => {
     const { json, sheets, csv } = await formats('/api/v1/plans/cchc-2022/progress');
-    const headers = ['Nhóm', 'Mã', 'Tên', 'Tổng số', 'Hoàn thành', 'Hoàn thành đúng hạn', 'Quá hạn', 'Đang thực hiện', 'Tỷ lệ hoàn thành'];
+    const headers = ['Nhóm', 'Mã', 'Tên', 'Tổng số', 'Hoàn thành', 'Hoàn thành đúng hạn', 'Quá hạn', 'Đang thực hiện', 'Đang thực hiện, đã báo cáo tiến độ', 'Tỷ lệ hoàn thành'];
     expect(sheets[0].rows[1]).toEqual(headers);
     expect(csv[1]).toEqual(headers);
-    expect(sheets[0].rows[2]).toEqual(['Toàn kế hoạch', 'cchc-2022', undefined, 55, 55, 49, 0, 0, 1]);
-    expect(csv[2]).toEqual(['Toàn kế hoạch', 'cchc-2022', '', '55', '55', '49', '0', '0', '1']);
+    expect(sheets[0].rows[2]).toEqual(['Toàn kế hoạch', 'cchc-2022', undefined, 55, 55, 49, 0, 0, 0, 1]);
+    expect(csv[2]).toEqual(['Toàn kế hoạch', 'cchc-2022', '', '55', '55', '49', '0', '0', '0', '1']);
     const fields = sheets[0].rows.filter((r) => r[0] === 'Lĩnh vực');
     expect(fields.map((r) => [r[1], r[3], r[4]])).toEqual(json.byField.map((f: { field: string; total: number; completed: number }) => [f.field, f.total, f.completed]));
     const units = csv.filter((r) => r[0] === 'Đơn vị chủ trì');
@@ -72,7 +73,8 @@ describe.each(testEngines())('every view as XLSX and CSV on $name PostgreSQL', (
 
   it('the task board: real dates in XLSX, ISO dates in CSV, each task once', async () => {
     const { json, sheets, csv } = await formats('/api/v1/plans/cchc-2022/tasks');
-    expect(sheets[0].rows[1]).toEqual(['Mã nhiệm vụ', 'Nhiệm vụ', 'Lĩnh vực', 'Trạng thái', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời hạn', 'Ngày hoàn thành', 'Đúng hạn']);
+    expect(sheets[0].rows[1]).toEqual(['Mã nhiệm vụ', 'Nhiệm vụ', 'Lĩnh vực', 'Trạng thái', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời hạn', 'Ngày hoàn thành', 'Đúng hạn',
+      'Tiến độ báo cáo gần nhất', 'Ngày báo cáo tiến độ']);
     const rows = sheets[0].rows.slice(2);
     expect(rows).toHaveLength(55);
     json.tasks.forEach((task: { taskId: string; dueOn: string; completedOn: string }, i: number) => {
@@ -94,17 +96,26 @@ describe.each(testEngines())('every view as XLSX and CSV on $name PostgreSQL', (
     const perUnit = sheets[1].rows.slice(2);
     expect(perUnit).toHaveLength(20);
     expect(perUnit.reduce((n, r) => n + (r[2] as number), 0)).toBe(24);
-    expect(sheets[2].rows[2]).toEqual(['Chưa kết thúc', 20, 20]);
+    expect(json.status).toBe('in_progress');
+    expect(sheets[2].rows[2]).toEqual(['Đang tiến hành', 20, 20]);
+    // Each unit's findings: the notes of its visits, with their days.
+    expect(perUnit.find((r) => r[0] === 'ubnd-xa-nam-binh')![3]).toMatch(/^\d{2}\/\d{2}\/2022: Chấp hành tốt quy định; \d{2}\/\d{2}\/2022: Chấp hành tốt quy định$/);
   });
 
-  it('the recruitment pipeline: quotas and applications per position, and the totals', async () => {
+  it('the recruitment pipeline: quotas, applications (withdrawn among them) and decisions per position, and the totals', async () => {
     const { json, sheets, csv } = await formats('/api/v1/recruitments/vien-chuc-2022/pipeline');
+    expect(sheets[0].rows[1]).toEqual(['Mã vị trí', 'Vị trí tuyển dụng', 'Chỉ tiêu', 'Phiếu đăng ký', 'Trong đó rút hồ sơ', 'Đủ điều kiện', 'Không đủ điều kiện', 'Chưa xét',
+      'Trúng tuyển', 'Đã tuyển dụng']);
     const rows = sheets[0].rows.slice(2);
-    expect(rows.map((r) => [r[2], r[3]])).toEqual([...json.positions, json.totals].map((p: { quota: number; applications: number }) => [p.quota, p.applications]));
-    expect(rows.at(-1)).toEqual([undefined, 'Tổng cộng', 43, 26, 0, 0, 0, 0]);
-    expect(csv.at(-1)).toEqual(['', 'Tổng cộng', '43', '26', '0', '0', '0', '0']);
+    type Counts = { quota: number; applications: number; withdrawn: number; pending: number };
+    expect(rows.map((r) => [r[2], r[3], r[4], r[7]])).toEqual([...json.positions, json.totals].map((p: Counts) => [p.quota, p.applications, p.withdrawn, p.pending]));
+    expect(rows.at(-1)).toEqual([undefined, 'Tổng cộng', 43, 26, 0, 0, 0, 26, 0, 0]);
+    expect(csv.at(-1)).toEqual(['', 'Tổng cộng', '43', '26', '0', '0', '0', '26', '0', '0']);
     const cx = await formats('/api/v1/recruitments/cong-chuc-xa-2022/pipeline');
-    expect(cx.csv.at(-1)!.slice(2, 6)).toEqual(['15', '28', '27', '1']);
+    expect(cx.csv.at(-1)!.slice(2, 8)).toEqual(['15', '28', '0', '27', '1', '0']);
+    // The drives' stages, in words.
+    const list = await formats('/api/v1/recruitments?year=2022');
+    expect(list.sheets[0].rows.slice(2).map((r) => r.at(-1))).toEqual(list.json.recruitments.map(() => 'Đã hết hạn nhận phiếu đăng ký'));
   });
 
   it('the QPPL register and its counts; the lists; the data-quality points', async () => {
@@ -127,8 +138,11 @@ describe.each(testEngines())('every view as XLSX and CSV on $name PostgreSQL', (
   it('leaves JSON as it was, refuses an unknown format, and keeps problems as problems', async () => {
     const plain = await fetch(`/api/v1/plans/cchc-2022/progress?${cut}`);
     expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    expect((await fetch(`/api/v1/plans/cchc-2022/progress?${cut}&format=json`)).headers['content-type']).toMatch(/^application\/json/);
     const bad = await fetch(`/api/v1/plans/cchc-2022/progress?${cut}&format=pdf`);
-    expect([bad.status, bad.body.errors[0].field]).toEqual([400, 'format']);
+    expect([bad.status, bad.body.errors[0].field, bad.body.errors[0].reason]).toEqual([400, 'format', 'phải là một trong: json, xlsx, csv']);
+    const english = await fetch(`/api/v1/plans/cchc-2022/progress?${cut}&format=pdf`).set('Accept-Language', 'en');
+    expect(english.body.errors[0].reason).toBe('must be one of: json, xlsx, csv');
     const missing = await fetch('/api/v1/plans/khong-co/progress?format=xlsx');
     expect([missing.status, missing.headers['content-type']]).toEqual([404, expect.stringContaining('application/problem+json')]);
     expect((await request(t.app.getHttpServer()).get('/api/v1/plans?format=csv')).status).toBe(401);

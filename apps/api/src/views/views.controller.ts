@@ -7,13 +7,12 @@ import {
   recruitmentsQuery, tasksQuery, ViewQuery, ViewReader,
 } from '@reform-ledger/projections';
 import { AuthGuard } from '../auth/auth.guard';
-import { ApiProblems, ApiResult } from '../openapi';
-import { invalid, Problem } from '../problem';
+import { ApiProblems, ApiViewResult } from '../openapi';
+import { Problem } from '../problem';
 import { Parsed, ParsedQuery, QueryParams, VIEW_READ } from '../query-params';
+import { readyCut } from './ready-cut';
 
-const READ_YOUR_WRITES_MS = 5_000;
-
-/** The views managers read, at any cut. Every role may read. */
+/** The views managers read, at any cut; each as JSON, or with format=xlsx|csv as a spreadsheet. Every role may read. */
 @ApiTags('views')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -25,23 +24,9 @@ export class ViewsController {
     private readonly ledger: Ledger,
   ) {}
 
-  /**
-   * Answers a query at the cut asked, once the views it reads have what the caller needs: its own
-   * write (minPosition) or the position it asks for. A position the ledger never assigned is refused
-   * at once; one assigned but not yet applied is waited for (up to 5 s, then 503 with Retry-After).
-   */
+  /** Answers a query at the cut asked, once the views it reads are ready for it (readyCut). */
   private async answer<A extends unknown[], R>(query: ViewQuery<A, R>, p: ParsedQuery, ...args: A): Promise<R> {
-    const cut = { asOf: p.asOf, knownAt: p.knownAt, position: p.position };
-    const needed = Math.max(p.minPosition ?? 0, p.position ?? 0);
-    const field = needed === p.position ? 'position' : 'minPosition';
-    if (needed > 0) {
-      const last = await this.ledger.lastAssignedPosition();
-      if (needed > last) throw invalid([{ field, reason: 'query.position_beyond_ledger', params: { position: needed, last } }]);
-    }
-    if (!(await this.projector.waitFor(query.views.map((v) => v.name), needed, READ_YOUR_WRITES_MS))) {
-      await this.reader.at(query.views, cut); // a view being rebuilt after an upgrade says so (503 view.outdated)
-      throw new Problem(503, 'view.behind', { position: needed }, [{ field, reason: 'query.behind' }], { headers: { 'Retry-After': '1' } });
-    }
+    const cut = await readyCut({ ledger: this.ledger, projector: this.projector, reader: this.reader }, query.views, p);
     return this.reader.answer(query, cut, ...args);
   }
 
@@ -53,7 +38,7 @@ export class ViewsController {
   @Get('plans')
   @ApiOperation({ summary: 'Plans, with their year, owner unit, own issuing document and amendments' })
   @QueryParams('year', ['unitId', 'Only the plans this unit owns'], ...VIEW_READ)
-  @ApiResult('PlanList')
+  @ApiViewResult('PlanList')
   @ApiProblems(400, 401, 503)
   plans(@Parsed() p: ParsedQuery) {
     return this.answer(plansQuery, p, { year: p.year, unitId: p.unitId });
@@ -63,7 +48,7 @@ export class ViewsController {
   @ApiOperation({ summary: 'Plan progress: total, completed (on time), overdue, in progress, with a progress report, by field and by lead unit' })
   @ApiParam({ name: 'planId', example: 'cchc-2022' })
   @QueryParams(['unitId', 'Only the tasks this unit leads'], ...VIEW_READ)
-  @ApiResult('PlanProgress')
+  @ApiViewResult('PlanProgress')
   @ApiProblems(400, 401, 404, 503)
   async progress(@Param('planId') planId: string, @Parsed() p: ParsedQuery) {
     return this.found(await this.answer(progressQuery, p, planId, { unitId: p.unitId }), 'plan', planId);
@@ -73,7 +58,7 @@ export class ViewsController {
   @ApiOperation({ summary: 'The task board: each task with status, lead unit, due and completion days, and its latest reported progress' })
   @ApiParam({ name: 'planId', example: 'cchc-2022' })
   @QueryParams(['unitId', 'Only the tasks this unit leads'], ...VIEW_READ)
-  @ApiResult('TaskBoard')
+  @ApiViewResult('TaskBoard')
   @ApiProblems(400, 401, 404, 503)
   async tasks(@Param('planId') planId: string, @Parsed() p: ParsedQuery) {
     return this.found(await this.answer(tasksQuery, p, planId, { unitId: p.unitId }), 'plan', planId);
@@ -82,7 +67,7 @@ export class ViewsController {
   @Get('inspections')
   @ApiOperation({ summary: 'Inspections of a year (by the start of their period), with status, coverage, the documents they cite and their conclusion' })
   @QueryParams('year', ['unitId', 'Only the inspections this unit leads or visits'], ...VIEW_READ)
-  @ApiResult('InspectionList')
+  @ApiViewResult('InspectionList')
   @ApiProblems(400, 401, 503)
   inspections(@Parsed() p: ParsedQuery) {
     return this.answer(inspectionsQuery, p, { year: p.year, unitId: p.unitId });
@@ -92,7 +77,7 @@ export class ViewsController {
   @ApiOperation({ summary: 'Inspection log: visits in date order, the visits and findings of each unit, coverage of the targets' })
   @ApiParam({ name: 'inspectionId', example: 'kt-ct01-2022' })
   @QueryParams(['unitId', 'Only this unit\'s visits, findings and coverage'], ...VIEW_READ)
-  @ApiResult('InspectionLog')
+  @ApiViewResult('InspectionLog')
   @ApiProblems(400, 401, 404, 503)
   async inspectionLog(@Param('inspectionId') inspectionId: string, @Parsed() p: ParsedQuery) {
     return this.found(await this.answer(inspectionLogQuery, p, inspectionId, { unitId: p.unitId }), 'inspection', inspectionId);
@@ -101,7 +86,7 @@ export class ViewsController {
   @Get('recruitments')
   @ApiOperation({ summary: 'Recruitment drives of a year, with kind, stage and the documents of their steps (plan, notice, council, result)' })
   @QueryParams('year', ['unitId', 'Only the drives this unit owns'], ...VIEW_READ)
-  @ApiResult('RecruitmentList')
+  @ApiViewResult('RecruitmentList')
   @ApiProblems(400, 401, 503)
   recruitments(@Parsed() p: ParsedQuery) {
     return this.answer(recruitmentsQuery, p, { year: p.year, unitId: p.unitId });
@@ -111,7 +96,7 @@ export class ViewsController {
   @ApiOperation({ summary: 'Recruitment pipeline per position and in total: quota, applications, withdrawn, eligible, ineligible, pending, passed, appointed' })
   @ApiParam({ name: 'recruitmentId', example: 'vien-chuc-2022' })
   @QueryParams(...VIEW_READ)
-  @ApiResult('RecruitmentPipeline')
+  @ApiViewResult('RecruitmentPipeline')
   @ApiProblems(400, 401, 404, 503)
   async pipeline(@Param('recruitmentId') recruitmentId: string, @Parsed() p: ParsedQuery) {
     return this.found(await this.answer(pipelineQuery, p, recruitmentId), 'recruitment', recruitmentId);
@@ -120,7 +105,7 @@ export class ViewsController {
   @Get('data-quality')
   @ApiOperation({ summary: 'Facts accepted as reported that look wrong: a report dated before its period, a reused number and symbol, a plan 100% done with late tasks' })
   @QueryParams(['unitId', 'Only findings about the documents this unit issued and the plans it owns'], ...VIEW_READ)
-  @ApiResult('DataQuality')
+  @ApiViewResult('DataQuality')
   @ApiProblems(400, 401, 503)
   dataQuality(@Parsed() p: ParsedQuery) {
     return this.answer(dataQualityQuery, p, { unitId: p.unitId });
@@ -129,7 +114,7 @@ export class ViewsController {
   @Get('legal-documents')
   @ApiOperation({ summary: 'Legal-document register: documents and counts (drafted, appraised, issued, in force, expired) for a year' })
   @QueryParams('year', ['unitId', 'This unit\'s register: the documents it drafts or issues, and the drafts prepared by the units under it'], ...VIEW_READ)
-  @ApiResult('LegalRegister')
+  @ApiViewResult('LegalRegister')
   @ApiProblems(400, 401, 503)
   legalDocuments(@Parsed() p: ParsedQuery) {
     return this.answer(legalDocumentsQuery, p, { year: p.year, unitId: p.unitId });

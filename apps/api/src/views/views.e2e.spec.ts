@@ -81,7 +81,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     expect(res.body).toMatchObject({ code: 'request.invalid', errors: [{ field: 'asof', reason: expect.stringContaining('có phải ý bạn là asOf?') }] });
     expect(res.body.detail).toContain('asOf');
     const english = await get('/api/v1/plans/cchc-2022/progress?asof=2022-11-30&postion=3').set('Accept-Language', 'en');
-    expect(english.body.detail).toMatch(/^This route has no parameter asof; did you mean asOf\? Parameters it takes: unitId, asOf, knownAt, position, minPosition\.$/);
+    expect(english.body.detail).toMatch(/^This route has no parameter asof; did you mean asOf\? Parameters it takes: unitId, asOf, knownAt, position, minPosition, format\.$/);
     expect(english.body.errors.map((e: { field: string }) => e.field)).toEqual(['asof', 'postion']);
     expect(english.body.errors[1].reason).toContain('did you mean position?');
     expect((await get('/api/v1/plans?yaer=2022')).body.errors[0].reason).toContain('year');

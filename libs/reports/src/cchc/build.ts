@@ -1,8 +1,9 @@
+import { daysBetween, yearOf } from '@reform-ledger/calendar';
 import { REFORM_FIELDS, ReformField } from '@reform-ledger/domain';
 import type { Appendix, Block, CutNote, Figure, ReportModel, Run, TableRow, Unnumbered } from '../model';
 import { numberSections } from '../model';
 import { nextPeriodLabel, periodLabel } from '../periods';
-import type { TasksAnswer } from '../sources';
+import type { PipelineAnswer, TasksAnswer } from '../sources';
 import { citeFull, citeShort, upper, viCount, viDate, viNumber, viPercent } from '../vietnamese';
 import type { CchcInput } from './gather';
 
@@ -22,13 +23,25 @@ const toWrite = (prompt: string): Block => para(blank(prompt));
 const section = (title: string, blocks: Block[], sections: Unnumbered[] = []): Unnumbered => ({ title, blocks, sections });
 
 const byId = (a: string, b: string) => a.localeCompare(b, 'vi', { numeric: true });
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 const FIELD_ORDER = Object.keys(REFORM_FIELDS) as ReformField[];
 
 const taskOutcome = (t: Task, day: string): string => {
   if (t.status === 'cancelled') return 'Đã hủy';
   if (t.status === 'done') return t.completedOn! <= t.dueOn ? 'Đúng hạn' : `Chậm ${viNumber(daysBetween(t.dueOn, t.completedOn!))} ngày`;
   return t.dueOn < day ? 'Quá hạn, chưa hoàn thành' : 'Đang thực hiện';
+};
+
+/** Where a drive stands at the cut's day, as the report says it. */
+const stageSentence = (stage: PipelineAnswer['status'], window: PipelineAnswer['window'], day: string): string => {
+  switch (stage) {
+    case 'open':
+      if (!window) return 'Chưa thông báo tuyển dụng tại lát cắt này.';
+      return day < window.from ? 'Chưa đến thời gian nhận phiếu đăng ký dự tuyển.' : 'Đang trong thời gian nhận phiếu đăng ký dự tuyển.';
+    case 'applications_closed': return 'Đã hết thời hạn nhận phiếu đăng ký dự tuyển; quy trình tuyển dụng đang tiếp tục thực hiện theo quy định.';
+    case 'council_formed': return 'Quy trình tuyển dụng đang tiếp tục thực hiện theo quy định.';
+    case 'results_approved': return 'Đang thực hiện các bước tiếp theo đối với người trúng tuyển theo quy định.';
+    case 'closed': return 'Đợt tuyển dụng đã kết thúc.';
+  }
 };
 
 const FINDING_RULES: Record<string, string> = {
@@ -42,9 +55,8 @@ const placeOf = (name: string): string => name.replace(/^(UBND|Ủy ban nhân d�
 const symbolOf = (name: string) => (name.startsWith('UBND ') ? 'BC-UBND' : 'BC');
 
 export const buildCchcReport = (input: CchcInput): ReportModel => {
-  const { cut, registry, unit, year, period } = input;
-  const asOf = cut.asOf ?? '';
-  const day = asOf.slice(0, 10);
+  const { cut, registry, unit, year, period, day } = input;
+  const asOf = encodeURIComponent(cut.asOf ?? day);
   const until = `tính đến hết ngày ${viDate(day)}`;
   const unitName = unit.name;
   const nameOf = (id: string) => registry.units.get(id)?.name ?? id;
@@ -72,7 +84,6 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
     const rank = KIND_ORDER.indexOf(registry.units.get(id)?.kind ?? 'other');
     return rank < 0 ? KIND_ORDER.length : rank;
   };
-  const linked = (facts: { links: { event: string; documentId: string }[] }, event: string) => facts.links.filter((l) => l.event === event).map((l) => l.documentId);
 
   const planTasks = input.plans.flatMap((p) => p.tasks.tasks.filter((t) => t.status !== 'cancelled'));
   const planNote = (planId: string) => note(`tiến độ kế hoạch ${planId}`, `plans/${planId}/progress`);
@@ -111,12 +122,11 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
   }
   if (!planResults.length) planResults.push(toWrite('Kết quả thực hiện kế hoạch cải cách hành chính'));
 
-  const inspectionSections = input.inspections.map(({ summary, log, facts }) => {
+  const inspectionSections = input.inspections.map(({ summary, log }) => {
     const n = note(`nhật ký kiểm tra ${summary.inspectionId}`, `inspections/${summary.inspectionId}/log`);
     const id = (k: string) => `inspection.${summary.inspectionId}.${k}`;
     const blocks: Block[] = [];
-    const basis = linked(facts, 'InspectionPlanned')[0];
-    const team = linked(facts, 'InspectionTeamFormed')[0];
+    const [basis, team] = [summary.documentId, summary.teamDocumentId];
     const units = log.visitsByUnit.length;
     blocks.push(para(
       text(`${basis ? `Thực hiện ${cite(basis)}, ` : ''}${nameOf(summary.leadUnitId)} chủ trì kiểm tra từ ngày ${viDate(summary.periodFrom)} đến ngày ${viDate(summary.periodTo)}`
@@ -129,13 +139,18 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
       const byKind = [...log.visitsByUnit].sort((a, b) => kindRank(a.unitId) - kindRank(b.unitId) || a.unitName.localeCompare(b.unitName, 'vi'));
       blocks.push(para(ending(`Số lượt kiểm tra theo đơn vị: ${byKind.map((u) => `${u.unitName} ${fig(id(`unit.${u.unitId}`), u.visits, n)} lần`).join(', ')} (chi tiết tại Phụ lục II).`, n)));
     }
-    const report = linked(facts, 'InspectionConcluded')[0];
+    const report = summary.reportDocumentId;
     if (log.status === 'concluded') {
-      blocks.push(para(text(`Đợt kiểm tra đã kết thúc${report ? `; kết quả kiểm tra tại ${cite(report)}` : ''}${facts.summary ? `; tóm tắt kết luận: “${facts.summary.replace(/\.$/, '')}”` : ''}.`)));
-    } else {
+      blocks.push(para(text(`Đợt kiểm tra đã kết thúc${summary.concludedOn ? ` ngày ${viDate(summary.concludedOn)}` : ''}`
+        + `${report ? `; kết quả kiểm tra tại ${cite(report)}` : ''}${summary.summary ? `; tóm tắt kết luận: “${summary.summary.replace(/\.$/, '')}”` : ''}.`)));
+    } else if (log.status === 'in_progress') {
       blocks.push(para(text('Đợt kiểm tra đang tiến hành, chưa có kết luận tại lát cắt này.')));
+    } else {
+      blocks.push(para(text('Đợt kiểm tra chưa tiến hành lượt kiểm tra nào tại lát cắt này.')));
     }
-    const findings = log.visitsByUnit.flatMap((u) => u.findings.map((f) => `${u.unitName}: ${f}`));
+    // The findings recorded on their own (a visit's notes are in Phụ lục II), those that call for action marked.
+    const findings = log.visitsByUnit.flatMap((u) => u.findings.filter((f) => f.requiresAction !== null)
+      .map((f) => `${u.unitName} (${viDate(f.on)}): ${f.finding.replace(/\.$/, '')}${f.requiresAction ? ' — yêu cầu khắc phục' : ''}`));
     if (findings.length) blocks.push(para(text(`Các phát hiện, kiến nghị: ${findings.join('; ')}.`)));
     return section(summary.title, blocks);
   });
@@ -167,7 +182,7 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
 
   const legal = input.legal;
   const legalNote = note('sổ văn bản quy phạm pháp luật', `legal-documents?year=${year}`);
-  const issued = legal.documents.filter((d) => d.issuedOn && d.issuedOn.startsWith(String(year))).sort((a, b) => a.issuedOn!.localeCompare(b.issuedOn!) || byId(a.reference ?? '', b.reference ?? ''));
+  const issued = legal.documents.filter((d) => d.issuedOn && yearOf(d.issuedOn) === year).sort((a, b) => a.issuedOn!.localeCompare(b.issuedOn!) || byId(a.reference ?? '', b.reference ?? ''));
   const lawSections = [
     section('Xây dựng, thẩm định và ban hành văn bản quy phạm pháp luật', [para(
       text(`Trong năm ${year}, ${until}, đã thẩm định ${fig('legal.appraised', legal.counts.appraised, legalNote)} dự thảo văn bản quy phạm pháp luật; `
@@ -188,7 +203,7 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
     section('Theo dõi thi hành pháp luật', [toWrite('Kết quả theo dõi tình hình thi hành pháp luật, phổ biến, giáo dục pháp luật')]),
   ];
 
-  const recruitmentSections = input.recruitments.map(({ summary, pipeline, facts }, _i, all) => {
+  const recruitmentSections = input.recruitments.map(({ summary, pipeline }, _i, all) => {
     const kindName = pipeline.kind === 'vien_chuc' ? 'Tuyển dụng viên chức' : 'Tuyển dụng công chức cấp xã';
     const sameKind = all.filter((r) => r.pipeline.kind === pipeline.kind).length > 1;
     const n = note(`quy trình tuyển dụng ${summary.recruitmentId}`, `recruitments/${summary.recruitmentId}/pipeline`);
@@ -199,27 +214,37 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
         ending(`tuyển dụng ${fig(id('quota'), t.quota, n)} chỉ tiêu cho ${viCount(pipeline.positions.length)} vị trí, trong đó:`, n)),
       { kind: 'list', items: pipeline.positions.map((p, i, ps) => [text(`${p.title}: ${fig(id(`position.${p.positionId}.quota`), p.quota, n)} chỉ tiêu${i === ps.length - 1 ? '.' : ';'}`)]) },
     ];
-    const notice = linked(facts, 'NoticePublished')[0];
-    if (notice || facts.window) {
-      blocks.push(para(text(`${notice ? `Đã thông báo tuyển dụng tại ${cite(notice)}` : 'Đã thông báo tuyển dụng'}`
-        + `${facts.window ? `; thời gian nhận phiếu đăng ký dự tuyển từ ngày ${viDate(facts.window.from)} đến ngày ${viDate(facts.window.to)}` : ''}.`)));
+    const { window } = pipeline;
+    if (summary.noticeDocumentId || window) {
+      blocks.push(para(text(`${summary.noticeDocumentId ? `Đã thông báo tuyển dụng tại ${cite(summary.noticeDocumentId)}` : 'Đã thông báo tuyển dụng'}`
+        + `${window ? `; thời gian nhận phiếu đăng ký dự tuyển từ ngày ${viDate(window.from)} đến ngày ${viDate(window.to)}` : ''}.`)));
     }
-    blocks.push(para(ending(`Số phiếu đăng ký dự tuyển: ${fig(id('applications'), t.applications, n)} phiếu${t.applications ? ', trong đó:' : '.'}`, n)));
+    // Applications are every one received; those withdrawn are among them, and said so.
+    const withdrawn = (count: number, key: string, whole: boolean) => (count === 0 ? ''
+      : whole ? ` (kể cả ${fig(key, count, n)} phiếu của thí sinh đã rút hồ sơ)` : ` (${fig(key, count, n)} thí sinh rút hồ sơ)`);
+    blocks.push(para(ending(`Số phiếu đăng ký dự tuyển: ${fig(id('applications'), t.applications, n)} phiếu${withdrawn(t.withdrawn, id('withdrawn'), true)}`
+      + `${t.applications ? ', trong đó:' : '.'}`, n)));
     if (t.applications) {
-      blocks.push({ kind: 'list', items: pipeline.positions.map((p, i, ps) => [text(`${p.title}: ${fig(id(`position.${p.positionId}.applications`), p.applications, n)} phiếu${i === ps.length - 1 ? '.' : ';'}`)]) });
+      blocks.push({ kind: 'list', items: pipeline.positions.map((p, i, ps) => [text(`${p.title}: ${fig(id(`position.${p.positionId}.applications`), p.applications, n)} phiếu`
+        + `${withdrawn(p.withdrawn, id(`position.${p.positionId}.withdrawn`), false)}${i === ps.length - 1 ? '.' : ';'}`)]) });
     }
     const decided = t.eligible + t.ineligible;
     blocks.push(para(decided
       ? ending(`Kết quả xét điều kiện dự tuyển: ${fig(id('eligible'), t.eligible, n)} thí sinh đủ điều kiện, ${fig(id('ineligible'), t.ineligible, n)} thí sinh không đủ điều kiện`
-        + `${t.applications - decided > 0 ? `; ${viCount(t.applications - decided)} phiếu chưa xét` : ''}.`, n)
+        + `${t.pending > 0 ? `; ${fig(id('pending'), t.pending, n)} phiếu chưa xét` : ''}.`, n)
       : text('Chưa có kết quả xét điều kiện dự tuyển tại lát cắt này.')));
-    const council = linked(facts, 'CouncilFormed')[0];
-    if (council) blocks.push(para(text(`Hội đồng tuyển dụng được thành lập theo ${cite(council)}.`)));
+    // Where the drive stands at the cut, in the words of its steps.
+    const stage = pipeline.status;
+    if (stage === 'council_formed' || stage === 'results_approved' || (stage === 'closed' && summary.councilDocumentId)) {
+      blocks.push(para(text(`Hội đồng tuyển dụng ${summary.councilDocumentId ? `được thành lập theo ${cite(summary.councilDocumentId)}` : 'đã được thành lập'}.`)));
+    }
+    if (stage === 'results_approved' || (stage === 'closed' && summary.resultDocumentId)) {
+      blocks.push(para(text(`Kết quả tuyển dụng ${summary.resultDocumentId ? `được phê duyệt theo ${cite(summary.resultDocumentId)}` : 'đã được phê duyệt'}.`)));
+    }
     if (t.passed || t.appointed) {
       blocks.push(para(ending(`Đã có ${fig(id('passed'), t.passed, n)} thí sinh trúng tuyển, ${fig(id('appointed'), t.appointed, n)} người đã được tuyển dụng.`, n)));
-    } else if (pipeline.status === 'open') {
-      blocks.push(para(text('Quy trình tuyển dụng đang tiếp tục thực hiện theo quy định.')));
     }
+    blocks.push(para(text(stageSentence(stage, window, day))));
     return section(sameKind ? `${kindName}: ${summary.title}` : kindName, blocks);
   });
 
@@ -284,7 +309,7 @@ export const buildCchcReport = (input: CchcInput): ReportModel => {
   const closing = [para(text(`Trên đây là báo cáo công tác cải cách hành chính ${periodLabel(year, period)} của ${unitName}./.`))];
   const isCommittee = unitName.startsWith('UBND ');
   const symbol = symbolOf(unitName);
-  const issueYear = day.slice(0, 4);
+  const issueYear = yearOf(day);
   const attached = `(Kèm theo Báo cáo số        /${symbol} ngày      tháng      năm ${issueYear} của ${unitName})`;
 
   return {
@@ -353,8 +378,9 @@ const appendices = (input: CchcInput, { day, attached, nameOf }: { day: string; 
 
   const recruitmentRows = input.recruitments.flatMap(({ summary, pipeline }) => [
     { group: summary.title },
-    ...pipeline.positions.map((p) => [p.title, viNumber(p.quota), viNumber(p.applications), viNumber(p.eligible), viNumber(p.ineligible), viNumber(p.passed), viNumber(p.appointed)]),
-    { cells: ['', 'Cộng', ...[pipeline.totals.quota, pipeline.totals.applications, pipeline.totals.eligible, pipeline.totals.ineligible, pipeline.totals.passed, pipeline.totals.appointed].map(viNumber)], bold: true as const },
+    ...pipeline.positions.map((p) => [p.title, ...[p.quota, p.applications, p.withdrawn, p.eligible, p.ineligible, p.passed, p.appointed].map(viNumber)]),
+    { cells: ['', 'Cộng', ...[pipeline.totals.quota, pipeline.totals.applications, pipeline.totals.withdrawn, pipeline.totals.eligible, pipeline.totals.ineligible,
+      pipeline.totals.passed, pipeline.totals.appointed].map(viNumber)], bold: true as const },
   ]);
 
   const severity = (s: string) => (s === 'warning' ? 'Cần kiểm tra lại' : 'Lưu ý');
@@ -382,8 +408,9 @@ const appendices = (input: CchcInput, { day, attached, nameOf }: { day: string; 
         { header: 'Trích yếu', width: 24 }, { header: 'Đơn vị soạn thảo', width: 16 }, { header: 'Ngày thẩm định', width: 11, align: center },
         { header: 'Tình trạng hiệu lực', width: 19 }], legalRows) },
     { number: 'IV', title: `KẾT QUẢ TUYỂN DỤNG THEO VỊ TRÍ NĂM ${year}`, subtitle: attached, notes: [],
-      table: table([{ header: 'STT', width: 5, align: center }, { header: 'Vị trí tuyển dụng', width: 35 }, { header: 'Chỉ tiêu', width: 9, align: right },
-        { header: 'Phiếu đăng ký', width: 10, align: right }, { header: 'Đủ điều kiện', width: 10, align: right }, { header: 'Không đủ điều kiện', width: 11, align: right },
+      table: table([{ header: 'STT', width: 5, align: center }, { header: 'Vị trí tuyển dụng', width: 31 }, { header: 'Chỉ tiêu', width: 8, align: right },
+        { header: 'Phiếu đăng ký', width: 9, align: right }, { header: 'Trong đó rút hồ sơ', width: 9, align: right },
+        { header: 'Đủ điều kiện', width: 9, align: right }, { header: 'Không đủ điều kiện', width: 10, align: right },
         { header: 'Trúng tuyển', width: 10, align: right }, { header: 'Đã tuyển dụng', width: 10, align: right }], recruitmentRows) },
     { number: 'V', title: 'CÁC ĐIỂM CẦN LƯU Ý', subtitle: attached,
       notes: [{ kind: 'paragraph', runs: [{ text: 'Các số liệu đã được ghi nhận đúng như báo cáo của đơn vị nhưng có dấu hiệu cần xem lại (kiểm tra chất lượng số liệu của sổ cái tại cùng lát cắt). Đề nghị kiểm tra, làm rõ trước khi ký ban hành.', italic: true }] }],
