@@ -19,6 +19,8 @@ const binary = (res: request.Response, callback: (error: Error | null, body: Buf
 };
 const vnDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 const two = (n: number) => (n > 0 && n < 10 ? `0${n}` : String(n));
+/** Each test writes whole DOCX reports (a second or more each on a shared 2-core machine): more than Jest's default 5 s. */
+const REPORT_MS = 60_000;
 
 describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engine) => {
   const t = appUnderTest(engine);
@@ -127,7 +129,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     }
     const progressNote = docx.footnotes.get(docx.paragraphs.find((x) => x.text.includes('55/55 nhiệm vụ'))!.footnotes[0]);
     expect(progressNote).toContain(`GET /api/v1/plans/cchc-2022/progress?asOf=2022-11-30&position=${cut.position}`);
-  });
+  }, REPORT_MS);
 
   it('has the layout of Nghị định 30/2020/NĐ-CP: header block, A4 margins, Times New Roman, no page number on page 1, DỰ THẢO', async () => {
     const { docx } = await report('year=2022&asOf=2022-11-30');
@@ -161,7 +163,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     // The end: recipients and the signature block, the name left to write.
     expect(docx.text).toContain('Trên đây là báo cáo công tác cải cách hành chính năm 2022 của UBND huyện Đắk Song./.');
     expect(docx.text).toMatch(/Nơi nhận:\n- UBND tỉnh Đắk Nông \(b\/c\);[\s\S]*- Lưu: VT\.\nTM\. ỦY BAN NHÂN DÂN\nCHỦ TỊCH/);
-  });
+  }, REPORT_MS);
 
   it('numbers its headings without gaps, cites documents in full once, and marks what a person must write', async () => {
     const { docx } = await report('year=2022&asOf=2022-11-30');
@@ -190,7 +192,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(toWrite).toEqual(expect.arrayContaining([expect.stringContaining('Tỷ lệ hồ sơ thủ tục hành chính được giải quyết đúng hẹn: […… %'),
       '[Ưu điểm, kết quả nổi bật]', '[Nguyên nhân của tồn tại, hạn chế (khách quan, chủ quan)]']));
     expect(docx.text).not.toContain('81,3');
-  });
+  }, REPORT_MS);
 
   it('appends landscape tables with repeated header rows, the data-quality points, and the ledger state on the last page', async () => {
     const { docx, cut } = await report('year=2022&asOf=2022-11-30');
@@ -217,7 +219,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(last.rows.map((r) => r.cells[0])).toEqual(['Lát cắt của mọi số liệu', 'Thời gian hiệu lực (asOf)', 'Thời điểm ghi nhận (knownAt)', 'Vị trí sổ cái (position)', 'Đầu cây Merkle đã ký']);
     expect(last.rows[3].cells[1]).toBe(String(cut.position));
     expect(last.rows[4].cells[1]).toMatch(/^Chưa có: sổ cái chưa phát hành đầu cây Merkle có chữ ký/);
-  });
+  }, REPORT_MS);
 
   it('at 30/06/2022 says 28 of 55 and the half-year’s QPPL: the numbers come from the views, not from the text', async () => {
     const { docx, cut } = await report('year=2022&asOf=2022-06-30');
@@ -234,7 +236,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(docx.text).toContain('Sổ cái chưa ghi nhận đợt tuyển dụng nào của UBND huyện Đắk Song trong năm 2022 tại lát cắt này.');
     expect(docx.text).toContain(`đã kiểm tra ${two(v.annual.visitsByUnit.length).replace(/^0$/, '0')} đơn vị`);
     for (const note of docx.footnotes.values()) expect(note).toContain('đến hết ngày 30/06/2022');
-  });
+  }, REPORT_MS);
 
   it('reads the ledger as it was known at the end of phase 1 (a mark): before the late reports, 50 of 55', async () => {
     const { marks } = await get('/api/v1/ledger/marks');
@@ -250,7 +252,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     const positioned = await report(`year=2022&asOf=2022-11-30&position=${phaseOne.position}`);
     expect(positioned.cut).toEqual({ asOf: '2022-11-30', knownAt: null, position: phaseOne.position });
     expect(positioned.docx.text).toContain('đã hoàn thành 50/55 nhiệm vụ');
-  });
+  }, REPORT_MS);
 
   it('writes the same report from the command line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-report-'));
@@ -265,7 +267,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, REPORT_MS);
 
   it('refuses what it cannot answer with a problem naming the field, and departments', async () => {
     const problem = async (query: string, token = 'demo-manager') => {
@@ -288,5 +290,5 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(await problem('year=2022', 'demo-dept-phong-noi-vu')).toMatchObject({ status: 403 });
     await report('year=2022', 'demo-inspector');
     await report('year=2022&period=Q3', 'demo-admin');
-  });
+  }, REPORT_MS);
 });

@@ -60,7 +60,7 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
     expect(vc.totals).toMatchObject({ quota: 43, applications: 26 });
     expect(vc.positions.map((p: { quota: number; applications: number }) => [p.quota, p.applications])).toEqual([[2, 1], [31, 12], [8, 12], [1, 0], [1, 1]]);
     const cx = await get('/api/v1/recruitments/cong-chuc-xa-2022/pipeline');
-    expect(cx.totals).toEqual({ quota: 15, applications: 28, withdrawn: 0, eligible: 27, ineligible: 1, passed: 0, appointed: 0 });
+    expect(cx.totals).toEqual({ quota: 15, applications: 28, withdrawn: 0, eligible: 27, ineligible: 1, pending: 0, passed: 0, appointed: 0 });
     // Stages as a manager names them: the council of viên chức was formed on 01/12; the commune window closed on 25/11.
     expect(vc.status).toBe('council_formed');
     expect(cx.status).toBe('applications_closed');
