@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { NextFunction, Request, Response } from 'express';
-import { json } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Database } from '@reform-ledger/ledger';
 import { ApiKeys } from './auth/api-keys';
@@ -18,13 +17,14 @@ import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
 import { MarksController } from './marks.controller';
 import { serveOpenApi } from './openapi';
+import { PathParamsPipe } from './path-params';
 import { QueryParamsInterceptor } from './query-params';
 import { ProjectionsModule } from './views/projections.module';
 import { ViewsController } from './views/views.controller';
 import { AdminViewsController } from './views/admin-views.controller';
 import { AuditController } from './audit/audit.controller';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
-import { invalid, ProblemFilter, sendProblem, toProblem } from './problem';
+import { answerClientError, invalid, ProblemFilter } from './problem';
 
 export type AppOptions = {
   /** Provision the documented demo keys (demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>). */
@@ -84,20 +84,14 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   app.disable('x-powered-by');
   app.set('etag', false); // write responses carry their own ETag: the stream version
   app.use(requestId);
-  // Batches may be large; a single event is small. Parser errors (bad JSON, too large) become problems.
-  const small = json({ limit: '1mb' });
-  const large = json({ limit: '32mb' });
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path === '/api/v1/events:batch' ? large : small)(req, res, next));
-  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(error);
-    sendProblem(toProblem(error), req, res);
-  });
-  app.useGlobalPipes(new ValidationPipe({
+  app.useGlobalPipes(new PathParamsPipe(), new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     exceptionFactory: (errors: ValidationError[]) => invalid(flatten(errors, '')),
   }));
   app.enableShutdownHooks();
+  const logger = app.get(Logger);
+  app.getHttpServer().on('clientError', answerClientError((context, message) => logger.warn(context, message)));
 
   serveOpenApi(app);
   return app;

@@ -7,6 +7,7 @@ import { TemporalStore, VIEWS } from '@reform-ledger/projections';
 import { DATABASE } from './database.module';
 import { Marks, Readiness } from './marks';
 import { ApiResult } from './openapi';
+import { DATABASE_RETRY_AFTER } from './problem';
 
 @ApiTags('operations')
 @Controller()
@@ -46,7 +47,10 @@ export class HealthController {
       info.database = { status: 'up', engine: this.db.engine, headPosition: head };
       info.projections = { status: 'up', ...Object.fromEntries(views.map((v) => [v.view, { checkpoint: v.checkpoint, lag: v.lag }])) };
     } catch (e) {
-      error.database = { status: 'down', engine: this.db.engine, message: (e as Error).message };
+      // Why: the server's answer, and in embedded mode what this process is doing about it (restarting it, or given up).
+      const server = this.db.server?.state();
+      error.database = { status: 'down', engine: this.db.engine, message: (e as Error).message, ...(server && server.status !== 'up' && { server }) };
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER));
     }
     const { loading, what } = this.readiness.state;
     (loading ? error : info).startup = loading ? { status: 'loading', what } : { status: 'up' };

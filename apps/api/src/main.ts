@@ -9,7 +9,13 @@ import { loadScenario } from './scenario/load';
 const main = async () => {
   // The ledger's calendar: every derived day is a day in this zone (Asia/Ho_Chi_Minh unless set). Set once, before anything is decided.
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
-  const db = await openDatabase();
+  // The embedded server is restarted after a crash; if it cannot be, the app stops rather than answer 503 forever.
+  const db = await openDatabase({
+    onFatal: (message) => {
+      console.error(message);
+      process.exit(1);
+    },
+  });
   // Demo keys come with the embedded default (or DEMO_KEYS=true), never in production.
   const demo = process.env.NODE_ENV !== 'production' && (db.engine === 'embedded' || process.env.DEMO_KEYS === 'true');
   const seed = demo && process.env.SCENARIO !== 'off';

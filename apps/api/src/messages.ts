@@ -94,6 +94,8 @@ export const MESSAGES: Record<string, Entry> = {
   'title.413': { vi: () => 'Yêu cầu quá lớn', en: () => 'The request is too large' },
   'title.415': { vi: () => 'Không đọc được kiểu nội dung này', en: () => 'Unsupported content' },
   'title.422': { vi: () => 'Bị từ chối theo quy tắc nghiệp vụ', en: () => 'Refused by a rule of the domain' },
+  'title.408': { vi: () => 'Hết thời gian chờ yêu cầu', en: () => 'Request timed out' },
+  'title.431': { vi: () => 'Phần đầu (header) của yêu cầu quá lớn', en: () => 'Request headers too large' },
   'title.429': { vi: () => 'Quá nhiều yêu cầu', en: () => 'Too many requests' },
   'title.500': { vi: () => 'Lỗi hệ thống', en: () => 'Internal error' },
   'title.503': { vi: () => 'Dịch vụ tạm thời chưa sẵn sàng', en: () => 'Service unavailable' },
@@ -122,6 +124,26 @@ export const MESSAGES: Record<string, Entry> = {
   'request.unreadable': {
     vi: () => 'Không đọc được nội dung: hãy gửi JSON mã hóa UTF-8 với Content-Type: application/json.',
     en: () => 'The body could not be read: send UTF-8 JSON with Content-Type: application/json.',
+  },
+  'request.invalid_utf8': {
+    vi: () => 'Nội dung gửi lên có byte không phải UTF-8 hợp lệ: hãy lưu và gửi văn bản ở mã UTF-8 (không lưu thay bằng ký tự thay thế �).',
+    en: () => 'The body holds bytes that are not valid UTF-8: send the text encoded as UTF-8 (nothing is stored with replacement characters �).',
+  },
+  'request.too_deep': {
+    vi: (p) => `Nội dung JSON lồng nhau quá ${p.max} cấp; không có yêu cầu hợp lệ nào lồng sâu như vậy.`,
+    en: (p) => `The JSON body is nested deeper than ${p.max} levels; no valid request is nested that deep.`,
+  },
+  'request.unparseable': {
+    vi: () => 'Không đọc được yêu cầu HTTP (dòng yêu cầu hoặc header sai cú pháp): hãy kiểm tra lại phương thức, đường dẫn và các header.',
+    en: () => 'The HTTP request could not be parsed (a malformed request line or header): check the method, the path and the headers.',
+  },
+  'request.headers_too_large': {
+    vi: () => 'Các header của yêu cầu quá lớn: hãy gửi ít header hơn hoặc ngắn hơn.',
+    en: () => 'The request headers are too large: send fewer or shorter headers.',
+  },
+  'request.timeout': {
+    vi: () => 'Yêu cầu không được gửi hết trong thời gian cho phép: hãy gửi lại.',
+    en: () => 'The request was not received in time: send it again.',
   },
   'batch.too_large': {
     vi: (p) => `Một lô có tối đa ${p.max} mục; lô này có ${p.count}. Hãy chia thành nhiều lô.`,
@@ -226,6 +248,10 @@ export const MESSAGES: Record<string, Entry> = {
   },
   'stream.not_found': { vi: (p) => `Chưa có sự kiện nào trên ${p.streamId}: kiểm tra loại và mã hồ sơ (ví dụ task:NV-01).`, en: (p) => `No events on ${p.streamId}: check the kind and id (e.g. task:NV-01).` },
   'api_key.not_found': { vi: (p) => `Không có khóa ${p.keyId}.`, en: (p) => `No API key ${p.keyId}.` },
+  'database.unavailable': {
+    vi: () => 'Cơ sở dữ liệu của sổ cái tạm thời không trả lời; chưa có gì được ghi. Hãy gửi lại yêu cầu sau vài giây (xem Retry-After), với cùng Idempotency-Key.',
+    en: () => 'The ledger\'s database does not answer for now; nothing was recorded. Send the request again in a few seconds (see Retry-After), with the same Idempotency-Key.',
+  },
   'internal': { vi: () => 'Đã xảy ra lỗi không mong muốn; lỗi đã được ghi nhận (kèm requestId).', en: () => 'An unexpected error occurred; it has been logged (with the requestId).' },
   'http.error': { vi: (p) => `Lỗi HTTP ${p.status}.`, en: (p) => `HTTP error ${p.status}.` },
 
@@ -246,6 +272,31 @@ export const MESSAGES: Record<string, Entry> = {
   'body.too_large': { vi: (p) => `lớn hơn ${p.limit}`, en: (p) => `is larger than ${p.limit}` },
   'body.malformed': { vi: () => 'không phải JSON hợp lệ', en: () => 'is not valid JSON' },
   'body.unreadable': { vi: () => 'không đọc được', en: () => 'could not be read' },
+  'text.surrogate': {
+    vi: () => 'chứa một nửa cặp ký tự thay thế UTF-16 (ví dụ "\\ud800") không đi kèm nửa còn lại: đó không phải là ký tự; hãy gửi văn bản Unicode hợp lệ',
+    en: () => 'holds half of a UTF-16 surrogate pair (e.g. "\\ud800") without its other half: that is not a character; send valid Unicode text',
+  },
+  'key.surrogate': {
+    vi: () => 'có tên trường chứa một nửa cặp ký tự thay thế UTF-16 không đi kèm nửa còn lại',
+    en: () => 'has a key holding half of a UTF-16 surrogate pair without its other half',
+  },
+  'text.control': {
+    vi: () => 'chứa ký tự điều khiển (ví dụ NUL hoặc ký tự ESC của chuỗi ANSI); chỉ được dùng tab và xuống dòng',
+    en: () => 'holds a control character (e.g. NUL, or the ESC of an ANSI escape); only tabs and line breaks are allowed',
+  },
+  'text.control_line': {
+    vi: () => 'phải là một dòng chữ: không có ký tự điều khiển (NUL, ESC của chuỗi ANSI…), tab hay xuống dòng',
+    en: () => 'must be one line of text: no control character (NUL, the ESC of an ANSI escape…), tab or line break',
+  },
+  'text.blank': {
+    vi: () => 'không được chỉ có khoảng trắng: hãy ghi nội dung',
+    en: () => 'must not be only spaces: write something',
+  },
+  'body.invalid_utf8': { vi: () => 'không phải văn bản UTF-8 hợp lệ', en: () => 'is not valid UTF-8 text' },
+  'path.format': {
+    vi: () => 'phải có từ 1 đến 200 ký tự ASCII in được, không có khoảng trắng hay ký tự điều khiển',
+    en: () => 'must be 1 to 200 visible ASCII characters, with no space or control character',
+  },
   'text.type': { vi: () => 'phải là một chuỗi ký tự', en: () => 'must be text' },
   'text.length': { vi: (p) => `phải dài từ ${p.min} đến ${p.max} ký tự`, en: (p) => `must be ${p.min} to ${p.max} characters long` },
   'id.format': {

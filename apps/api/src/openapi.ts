@@ -189,7 +189,7 @@ const PROBLEMS: Record<number, string> = {
   403: 'This key may not do this (its role, or another unit\'s record)',
   404: 'Not found (at this cut, for a view)',
   409: 'Version conflict (If-Match; currentVersion in the body) or a concurrent append',
-  413: 'Too large: the body (1 MB; a batch 32 MB), an event\'s data (256 KiB) or a batch (1,000 items)',
+  413: 'Too large: the body (an event 256 KiB; a batch 4 MiB; any other request 16 KiB) or a batch (1,000 items)',
   422: 'Refused by a domain rule; code is the rule (task.already_completed, occurred_at.in_future, …)',
   503: 'Not ready: the views have not applied the position asked for, or are being rebuilt (Retry-After)',
 };

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@reform-ledger/domain';
-import { ConcurrentAppendError, IdempotencyKeyReusedError, LedgerInputError, VersionConflictError } from '@reform-ledger/ledger';
+import { ConcurrentAppendError, IdempotencyKeyReusedError, isDatabaseUnavailable, LedgerInputError, VersionConflictError } from '@reform-ledger/ledger';
 import { ViewRebuilding } from '@reform-ledger/projections';
 import { languageOf, Params, render } from './messages';
 
@@ -41,10 +44,13 @@ export class Problem extends Error {
 export const invalid = (errors: FieldProblem[], options: ProblemOptions & { params?: Params } = {}) =>
   new Problem(400, 'request.invalid', { count: errors.length, ...options.params }, errors, options);
 
-const MB = 1024 * 1024;
-const size = (bytes: unknown) => (typeof bytes === 'number' ? (bytes >= MB ? `${Math.round(bytes / MB)} MB` : `${Math.round(bytes / 1024)} KiB`) : String(bytes));
+const MiB = 1024 * 1024;
+const size = (bytes: unknown) => (typeof bytes === 'number' ? (bytes >= MiB ? `${Math.round(bytes / MiB)} MiB` : `${Math.round(bytes / 1024)} KiB`) : String(bytes));
 
-/** Turns any thrown error into a Problem; bad input never becomes a 500. */
+/** Seconds a client should wait before retrying while the database does not answer. */
+export const DATABASE_RETRY_AFTER = 2;
+
+/** Turns any thrown error into a Problem; bad input never becomes a 500, a database out of reach is a 503. */
 export const toProblem = (error: unknown, req?: Request): Problem => {
   if (error instanceof Problem) return error;
   if (error instanceof DomainError) {
@@ -63,6 +69,9 @@ export const toProblem = (error: unknown, req?: Request): Problem => {
   if (error instanceof LedgerInputError) {
     return new Problem(error.code === 'payload.too_large' ? 413 : 400, error.code, error.params, [{ field: error.field, reason: error.code, params: error.params }]);
   }
+  if (isDatabaseUnavailable(error)) {
+    return new Problem(503, 'database.unavailable', {}, [], { headers: { 'Retry-After': String(DATABASE_RETRY_AFTER) } });
+  }
   if (error instanceof ViewRebuilding) {
     return new Problem(503, 'view.outdated', { view: error.view }, [], { headers: { 'Retry-After': '1' } });
   }
@@ -72,12 +81,17 @@ export const toProblem = (error: unknown, req?: Request): Problem => {
     if (parser.status === 413) {
       return new Problem(413, 'request.too_large', {
         limit: size(parser.limit),
-        hint: 'one event may be up to 1 MB, a batch (POST /api/v1/events:batch) up to 32 MB, and each event\'s data up to 256 KiB',
-        hintVi: 'một sự kiện tối đa 1 MB, một lô (POST /api/v1/events:batch) tối đa 32 MB, dữ liệu của mỗi sự kiện tối đa 256 KiB',
+        hint: 'one event may be up to 256 KiB, a batch (POST /api/v1/events:batch, up to 1,000 events) up to 4 MiB, any other request 16 KiB',
+        hintVi: 'một sự kiện tối đa 256 KiB, một lô (POST /api/v1/events:batch, tối đa 1.000 sự kiện) tối đa 4 MiB, mọi yêu cầu khác 16 KiB',
       }, [{ field: 'body', reason: 'body.too_large', params: { limit: size(parser.limit) } }]);
     }
     if (parser.type === 'entity.parse.failed') return new Problem(400, 'request.malformed_json', {}, [{ field: 'body', reason: 'body.malformed' }]);
     return new Problem(parser.status === 415 ? 415 : 400, 'request.unreadable', {}, [{ field: 'body', reason: 'body.unreadable' }]);
+  }
+  // Other refusals of a request as read (an undecodable %-escape in the path, a compressed body that does not inflate…).
+  const http = error as { status?: unknown; expose?: unknown };
+  if (!(error instanceof HttpException) && http.expose === true && typeof http.status === 'number' && http.status >= 400 && http.status < 500) {
+    return new Problem(http.status === 415 ? 415 : 400, 'request.unreadable', {}, [{ field: 'body', reason: 'body.unreadable' }]);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -91,6 +105,8 @@ export const sendProblem = (problem: Problem, req: Request, res: Response) => {
   const lang = languageOf((...langs) => req.acceptsLanguages(...langs));
   for (const [name, value] of Object.entries(problem.options.headers ?? {})) res.setHeader(name, value);
   res.setHeader('Content-Language', lang);
+  // A body refused before it was read (no key, too large…) is not read at all: the connection closes instead.
+  if (!req.complete) res.setHeader('Connection', 'close');
   res.status(problem.status).type('application/problem+json').json({
     type: `/problems/${problem.code}`,
     title: render(`title.${problem.status}`, {}, lang),
@@ -104,7 +120,7 @@ export const sendProblem = (problem: Problem, req: Request, res: Response) => {
   });
 };
 
-/** Every error leaves as application/problem+json. Refused credentials and rights are logged. */
+/** Every error leaves as application/problem+json, and every refusal is logged with its request id. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
@@ -113,9 +129,31 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const problem = toProblem(error, req);
-    const context = { status: problem.status, code: problem.code, method: req.method, url: req.originalUrl, actor: req.actor };
-    if (problem.status >= 500) this.logger.error({ ...context, err: error }, 'request failed');
-    else if (problem.status === 401 || problem.status === 403) this.logger.warn(context, `refused: ${problem.message}`);
+    const requestId = (req as { id?: unknown }).id;
+    const context = { requestId, status: problem.status, code: problem.code, method: req.method, url: req.originalUrl, actor: req.actor };
+    if (problem.code === 'internal') this.logger.error({ ...context, err: error }, 'request failed');
+    else this.logger.warn(context, `refused ${problem.status} ${problem.code}: ${problem.message}`);
     sendProblem(problem, req, http.getResponse<Response>());
   }
 }
+
+/**
+ * Node's own HTTP parser refuses a request before any route sees it (a malformed request line or
+ * header, headers too large, a timeout): answered as a problem too, and logged with a request id.
+ */
+export const answerClientError = (log: (context: Record<string, unknown>, message: string) => void) =>
+  (error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const code = status === 431 ? 'request.headers_too_large' : status === 408 ? 'request.timeout' : 'request.unparseable';
+    const requestId = randomUUID();
+    log({ requestId, status, code, parserError: error.code }, `refused ${status} ${code}: ${error.message}`);
+    const body = JSON.stringify({
+      type: `/problems/${code}`, title: render(`title.${status}`, {}, 'vi'), status, detail: render(code, {}, 'vi'), code, errors: [], requestId,
+    });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Language: vi\r\n`
+      + `X-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };

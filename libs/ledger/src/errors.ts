@@ -67,3 +67,19 @@ export class LedgerInputError extends Error {
     this.name = 'LedgerInputError';
   }
 }
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|Client was closed|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)/i;
+
+/**
+ * Whether `error` says the database cannot be reached now (refused, lost, shutting down, starting up,
+ * out of connections) rather than that a statement failed: the caller may retry later. Reads pg's
+ * errors and TypeORM's (which wrap them as `driverError`).
+ */
+export const isDatabaseUnavailable = (error: unknown): boolean => {
+  const e = ((error as { driverError?: unknown } | null)?.driverError ?? error) as { code?: unknown; message?: unknown; errors?: unknown[] } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_ERRORS.has(code) || /^08/.test(code) || /^57P0[1-5]$/.test(code) || code === '53300') return true;
+  return typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message);
+};

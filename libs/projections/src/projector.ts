@@ -118,6 +118,7 @@ export class Projector {
         } catch (error) {
           this.options.onError?.(error);
           this.store.forget();
+          await this.dropLease(); // its session (and the advisory locks it held) may be gone with the connection
         }
         if (applied === 0 && this.running) {
           await new Promise<void>((resolve) => {
@@ -138,12 +139,16 @@ export class Projector {
     this.running = false;
     this.nudge();
     await this.loop;
-    if (this.lease) {
-      await this.lease.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      await this.lease.release();
-      this.lease = undefined;
-      this.held.clear();
-    }
+    await this.lease?.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await this.dropLease();
+  }
+
+  /** Gives up the lease connection (a new one is taken when next needed) and forgets the leases held on it. */
+  private async dropLease(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    this.held.clear();
+    await lease?.release().catch(() => undefined);
   }
 
   /** Each view's generation, checkpoint and lag (positions behind the head), as of the last pass. */

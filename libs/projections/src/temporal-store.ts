@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, EntitySchema } from 'typeorm';
 import { validFrom } from '@reform-ledger/calendar';
-import type { FeedEvent } from '@reform-ledger/ledger';
+import { CONNECT_TIMEOUT_MS, FeedEvent, SupervisedClient } from '@reform-ledger/ledger';
 import type { View } from './view';
 
 /**
@@ -73,7 +73,11 @@ export class TemporalStore {
   }
 
   static async open(url: string, options: { poolSize?: number; cacheLimit?: number; stepsKept?: number } = {}): Promise<TemporalStore> {
-    const dataSource = new DataSource({ type: 'postgres', url, entities: [GenerationSchema], extra: { max: options.poolSize ?? 5 } });
+    // The ledger's SupervisedClient: a connection lost while checked out (a lease, a transaction) never ends the process.
+    const dataSource = new DataSource({
+      type: 'postgres', url, entities: [GenerationSchema],
+      extra: { max: options.poolSize ?? 5, Client: SupervisedClient, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    });
     await dataSource.initialize();
     await dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('rm_generations schema'))`);

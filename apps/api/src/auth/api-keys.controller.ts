@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN, Optional, reason } from '../events/fields';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { ID_PATTERN, Optional, reason, Text } from '../events/fields';
 import { ApiProblems, ApiResult } from '../openapi';
 import { ApiKeys, ROLES, Role } from './api-keys';
 import { AuthGuard, Roles } from './auth.guard';
@@ -10,7 +10,7 @@ class IssueKeyRequest {
   @ApiProperty({ enum: ROLES }) @IsIn([...ROLES], reason('one_of', { values: ROLES })) role!: Role;
   @ApiProperty({ required: false, description: 'The unit the key acts for; required for department keys', example: 'phong-noi-vu' })
   @Optional() @IsString(reason('text.type')) @Matches(ID_PATTERN, reason('id.format')) unitId?: string;
-  @ApiProperty({ required: false, maxLength: 200 }) @Optional() @IsString(reason('text.type')) @MaxLength(200, reason('text.length', { min: 0, max: 200 })) label?: string;
+  @Text(200, { optional: true, line: true, description: 'What the key is for (one line)' }) label?: string;
 }
 
 @ApiTags('admin')

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { BODY_LIMIT, BODY_LIMITS, readBody } from '../body';
 import { Problem } from '../problem';
 import { ApiKeys, Role } from './api-keys';
 
@@ -8,7 +9,10 @@ const ROLES_KEY = 'roles';
 /** The roles allowed on a route; a department may be narrowed further to its own records by the domain. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-/** Authenticates `Authorization: Bearer <key>` (401) and checks the route's roles (403). */
+/**
+ * Authenticates `Authorization: Bearer <key>` (401), checks the route's roles (403), and only then
+ * reads the body, within the route's limit (@BodyLimit): an unauthenticated body is never read.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -31,6 +35,8 @@ export class AuthGuard implements CanActivate {
     if (roles && !roles.includes(req.actor.role)) {
       throw new Problem(403, 'auth.role_forbidden', { role: req.actor.role, method: req.method, path: req.route?.path ?? req.path, allowed: roles });
     }
+    const limit = this.reflector.getAllAndOverride<number | undefined>(BODY_LIMIT, [context.getHandler(), context.getClass()]) ?? BODY_LIMITS.other;
+    await readBody(req, context.switchToHttp().getResponse<Response>(), limit);
     return true;
   }
 }

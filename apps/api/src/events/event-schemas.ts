@@ -17,17 +17,17 @@ const NAME = 300;
 const NOTE = 4000;
 
 class UnitRegisteredData implements Of<UnitEvent, 'UnitRegistered'> {
-  @Text(NAME) name!: string;
+  @Text(NAME, { line: true }) name!: string;
   @OneOf(UNIT_KINDS) kind!: Of<UnitEvent, 'UnitRegistered'>['kind'];
   @Id({ optional: true }) parentUnitId?: string;
   @TextList(NAME, { optional: true, max: 50 }) aliases?: string[];
 }
 class UnitRenamedData implements Of<UnitEvent, 'UnitRenamed'> {
-  @Text(NAME) name!: string;
+  @Text(NAME, { line: true }) name!: string;
   @Text(NOTE, { optional: true }) reason?: string;
 }
 class UnitAliasAddedData implements Of<UnitEvent, 'UnitAliasAdded'> {
-  @Text(NAME) alias!: string;
+  @Text(NAME, { line: true }) alias!: string;
 }
 class UnitMergedData implements Of<UnitEvent, 'UnitMerged'> {
   @Id() intoUnitId!: string;
@@ -42,27 +42,27 @@ class PeriodData {
   @CalendarDate() to!: string;
 }
 class DocumentRegisteredData implements Of<DocumentEvent, 'DocumentRegistered'> {
-  @Text(100, { description: 'Number and symbol as written: 39/QĐ-UBND, 01/2022/QĐ-UBND, 09-NQ/TU' }) reference!: string;
+  @Text(100, { line: true, description: 'Number and symbol as written: 39/QĐ-UBND, 01/2022/QĐ-UBND, 09-NQ/TU' }) reference!: string;
   @Id() issuerUnitId!: string;
   @OneOf(DOCUMENT_TYPES) documentType!: Of<DocumentEvent, 'DocumentRegistered'>['documentType'];
-  @Text(NOTE, { optional: true }) title?: string;
+  @Text(NOTE, { optional: true, line: true }) title?: string;
   @Nested(() => PeriodData, { optional: true, description: 'For a report: the period it reports on' }) reportsOn?: { from: string; to: string };
 }
 class DocumentCorrectedData implements Of<DocumentEvent, 'DocumentCorrected'> {
-  @Text(NOTE, { optional: true }) title?: string;
+  @Text(NOTE, { optional: true, line: true }) title?: string;
   @OneOf(DOCUMENT_TYPES, { optional: true }) documentType?: Of<DocumentEvent, 'DocumentCorrected'>['documentType'];
   @Text(NOTE) reason!: string;
 }
 
 class PlanIssuedData implements Of<PlanEvent, 'PlanIssued'> {
-  @Text(NOTE) title!: string;
+  @Text(NOTE, { line: true }) title!: string;
   @Int(1990, 2100) year!: number;
   @Id() ownerUnitId!: string;
   @Id({ optional: true }) documentId?: string;
 }
 class PlanAmendedData implements Of<PlanEvent, 'PlanAmended'> {
   @Text(NOTE) reason!: string;
-  @Text(NOTE, { optional: true }) title?: string;
+  @Text(NOTE, { optional: true, line: true }) title?: string;
   @Id({ optional: true }) documentId?: string;
 }
 
@@ -72,7 +72,7 @@ class RatioData implements Ratio {
 }
 class TaskDefinedData implements Of<TaskEvent, 'TaskDefined'> {
   @Id() planId!: string;
-  @Text(NOTE) title!: string;
+  @Text(NOTE, { line: true }) title!: string;
   @OneOf(Object.keys(REFORM_FIELDS)) field!: Of<TaskEvent, 'TaskDefined'>['field'];
   @Id() leadUnitId!: string;
   @Ids({ optional: true, max: 100 }) supportingUnitIds?: string[];
@@ -100,7 +100,7 @@ class ReasonData implements Of<TaskEvent, 'TaskReopened'> {
 }
 
 class InspectionPlannedData implements Of<InspectionEvent, 'InspectionPlanned'> {
-  @Text(NOTE) title!: string;
+  @Text(NOTE, { line: true }) title!: string;
   @Id() leadUnitId!: string;
   @Ids({ max: 500 }) targetUnitIds!: string[];
   @CalendarDate() periodFrom!: string;
@@ -126,7 +126,7 @@ class InspectionConcludedData implements Of<InspectionEvent, 'InspectionConclude
 }
 
 class DraftRegisteredData implements Of<LegalDocumentEvent, 'DraftRegistered'> {
-  @Text(NOTE) title!: string;
+  @Text(NOTE, { line: true }) title!: string;
   @Id() draftingUnitId!: string;
 }
 class DraftAppraisedData implements Of<LegalDocumentEvent, 'DraftAppraised'> {
@@ -153,12 +153,12 @@ class LegalDocumentExpiredData implements Of<LegalDocumentEvent, 'LegalDocumentE
 
 class PositionData implements Position {
   @Id() positionId!: string;
-  @Text(NAME) title!: string;
+  @Text(NAME, { line: true }) title!: string;
   @Int(1, 10_000) quota!: number;
   @Id({ optional: true }) unitId?: string;
 }
 class RecruitmentPlanApprovedData implements Of<RecruitmentEvent, 'RecruitmentPlanApproved'> {
-  @Text(NOTE) title!: string;
+  @Text(NOTE, { line: true }) title!: string;
   @OneOf(['vien_chuc', 'cong_chuc_cap_xa']) recruitmentKind!: 'vien_chuc' | 'cong_chuc_cap_xa';
   @OneOf(['xet_tuyen', 'thi_tuyen']) method!: 'xet_tuyen' | 'thi_tuyen';
   @Id() ownerUnitId!: string;

@@ -6,6 +6,8 @@ import { eventTypesOf, examples, RECORD_KINDS, RecordKind } from '@reform-ledger
 import { Ledger } from '@reform-ledger/ledger';
 import { Projector } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
+import { PRINTABLE } from '../path-params';
+import { BODY_LIMITS, BodyLimit } from '../body';
 import { ApiProblems, ApiResult } from '../openapi';
 import { FieldProblem, invalid, Problem } from '../problem';
 import { COLLECTIONS, kindNamed } from './collections';
@@ -13,7 +15,7 @@ import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command
 import { EVENT_SCHEMAS } from './event-schemas';
 import { validateSubmission } from './validate';
 const MAX_BATCH = 1000;
-const KEY = /^[\x21-\x7e]{1,200}$/;
+const KEY = PRINTABLE;
 
 /** The command: record these submissions as the actor, one alone or a batch all-or-nothing. */
 export class RecordEvents {
@@ -47,7 +49,7 @@ const idempotencyKeyOf = (value: unknown, field: string): string => {
 
 const expectedVersionOf = (header: string | undefined): number | undefined => {
   if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  const match = KEY.test(header) ? /^(?:W\/)?"?(\d{1,9})"?$/.exec(header) : null;
   if (!match) throw invalid([{ field: 'If-Match', reason: 'header.if_match.invalid' }]);
   return Number(match[1]);
 };
@@ -67,6 +69,7 @@ export class EventsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':collection/:id/events')
+  @BodyLimit(BODY_LIMITS.event)
   @ApiOperation({ summary: 'Record what happened to a record (units, documents, plans, tasks, inspections, legal-documents, recruitments)' })
   @ApiParam({ name: 'collection', enum: Object.keys(COLLECTIONS), example: 'inspections' })
   @ApiParam({ name: 'id', example: 'kt-ct01-2022', description: 'The record\'s id (kt-ct01-2022 is the seed district\'s Chỉ thị 01 inspection)' })
@@ -112,6 +115,7 @@ export class EventsController {
   }
 
   @Post('events\\:batch')
+  @BodyLimit(BODY_LIMITS.batch)
   @HttpCode(201)
   @ApiOperation({ summary: 'Record up to 1,000 submissions at once, all or nothing (imports)' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, example: 'seed-batch', description: 'Names the batch (its correlation id); each item carries its own key' })

@@ -221,9 +221,9 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
     it('states the limit of a 413', async () => {
       const res = await en('/api/v1/tasks/T-07/events', examples.taskCompleted({ note: 'x'.repeat(2_000_000) }));
       expect(res.status).toBe(413);
-      expect(res.body.detail).toContain('limit of 1 MB');
+      expect(res.body.detail).toContain('limit of 256 KiB');
       const vi = await t.post('/api/v1/tasks/T-07/events', examples.taskCompleted({ note: 'x'.repeat(2_000_000) }));
-      expect(vi.body.detail).toContain('giới hạn 1 MB');
+      expect(vi.body.detail).toContain('giới hạn 256 KiB');
     });
 
     it('writes a domain refusal from its code and facts, in either language', async () => {

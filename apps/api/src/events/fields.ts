@@ -6,6 +6,7 @@ import {
   Min, MinLength, ValidateBy, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { describeDate, isCalendarDate } from '@reform-ledger/calendar';
+import { normaliseText } from '@reform-ledger/domain';
 
 /**
  * Field decorators: each declares a field once and yields both its validation (class-validator)
@@ -14,6 +15,10 @@ import { describeDate, isCalendarDate } from '@reform-ledger/calendar';
  * reader's language and never in class-validator's words.
  */
 type Options = { optional?: boolean; description?: string; example?: unknown };
+type TextOptions = Options & {
+  /** A name, title, alias or reference: one line, so no tab or line break either. */
+  line?: boolean;
+};
 
 /** A class-validator message that carries a reason key and its parameters (read back by validate.ts). */
 export const reason = (key: string, params: Record<string, unknown> = {}) => ({ message: JSON.stringify({ reason: key, params }) });
@@ -34,9 +39,35 @@ const field = (schema: Record<string, unknown>, { optional, description, example
     ...validators,
   );
 
-export const Text = (maxLength = 1000, options: Options = {}) => {
+/** A lone UTF-16 surrogate (`"\ud800"` in JSON): not a character; PostgreSQL cannot store it. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Control characters (C0, DEL, C1: NUL, ESC of ANSI escapes…); free text keeps tab and line breaks. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LINE_BREAK = /[\t\n\r\u2028\u2029]/;
+
+/**
+ * Why a text cannot be stored, or undefined: a lone surrogate, a control character (a tab or line
+ * break too, in a single line), or nothing but spaces (stored NFC and trimmed, it would be empty).
+ */
+export const textProblem = (value: string, line = false): string | undefined => {
+  if (LONE_SURROGATE.test(value)) return 'text.surrogate';
+  if (CONTROL.test(value) || (line && LINE_BREAK.test(value))) return line ? 'text.control_line' : 'text.control';
+  if (normaliseText(value).length === 0) return 'text.blank';
+  return undefined;
+};
+
+const storableText = (line: boolean, each = false) => ValidateBy({
+  name: 'storableText',
+  validator: {
+    validate: (value) => typeof value !== 'string' || textProblem(value, line) === undefined,
+    defaultMessage: (args) => reason(textProblem(String(args?.value), line) ?? 'text.blank').message,
+  },
+}, { each });
+
+export const Text = (maxLength = 1000, options: TextOptions = {}) => {
   const length = reason('text.length', { min: 1, max: maxLength });
-  return field({ type: 'string', minLength: 1, maxLength }, options, IsString(reason('text.type')), MinLength(1, length), MaxLength(maxLength, length));
+  return field({ type: 'string', minLength: 1, maxLength }, options, IsString(reason('text.type')), MinLength(1, length), MaxLength(maxLength, length),
+    storableText(options.line ?? false));
 };
 
 export const Id = (options: Options = {}) =>
@@ -79,9 +110,11 @@ export const NestedList = (type: () => Class, options: Options & { min?: number;
     IsObject({ each: true, ...reason('object.type') }), ValidateNested({ each: true, ...reason('object.type') }), Type(type));
 };
 
+/** A list of names (aliases): each one line of text. */
 export const TextList = (maxLength: number, options: Options & { max?: number } = {}) => {
   const max = options.max ?? 100;
   return field({ type: 'array', items: { type: 'string', minLength: 1, maxLength }, maxItems: max }, options,
     IsArray(reason('list.type')), ArrayMaxSize(max, reason('list.size', { min: 0, max })), IsString({ each: true, ...reason('texts.format', { max: maxLength }) }),
-    MinLength(1, { each: true, ...reason('texts.format', { max: maxLength }) }), MaxLength(maxLength, { each: true, ...reason('texts.format', { max: maxLength }) }));
+    MinLength(1, { each: true, ...reason('texts.format', { max: maxLength }) }), MaxLength(maxLength, { each: true, ...reason('texts.format', { max: maxLength }) }),
+    storableText(true, true));
 };

@@ -5,7 +5,7 @@ import { EventType, eventTypesOf, kindOfEventType, RecordKind } from '@reform-le
 import { collectionOf } from './collections';
 import type { FieldProblem } from '../problem';
 import { EVENT_SCHEMAS } from './event-schemas';
-import { ID_PATTERN } from './fields';
+import { ID_PATTERN, LONE_SURROGATE } from './fields';
 
 /** A request to record one event, validated. */
 export type Submission = { kind: RecordKind; id: string; type: EventType; occurredAt: string; data: object };
@@ -18,8 +18,9 @@ const MAX_DEPTH = 8;
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Refuses prototype-polluting keys and absurd nesting before any library touches the body. */
+/** Refuses prototype-polluting keys, absurd nesting and text that is not text (lone surrogates) before any library touches the body. */
 const hostileKeys = (value: unknown, path: string, errors: FieldProblem[], depth = 0): void => {
+  if (typeof value === 'string' && LONE_SURROGATE.test(value)) errors.push({ field: path.replace(/^\./, '') || 'body', reason: 'text.surrogate' });
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) {
     errors.push({ field: path, reason: 'nesting.too_deep', params: { max: MAX_DEPTH } });
@@ -28,6 +29,7 @@ const hostileKeys = (value: unknown, path: string, errors: FieldProblem[], depth
   for (const key of Object.keys(value)) {
     const child = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
     if (FORBIDDEN_KEYS.has(key)) errors.push({ field: child, reason: 'key.forbidden' });
+    else if (LONE_SURROGATE.test(key)) errors.push({ field: path.replace(/^\./, '') || 'body', reason: 'key.surrogate' });
     else hostileKeys((value as Record<string, unknown>)[key], child, errors, depth + 1);
   }
 };
@@ -87,7 +89,7 @@ export const validateSubmission = (
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) errors.push({ field: at('id'), reason: 'record.id' });
   if (!isPlainObject(body)) return { errors: [...errors, { field: prefix || 'body', reason: 'body.not_object' }] };
   hostileKeys(body, prefix, errors);
-  if (errors.some((e) => e.reason === 'key.forbidden' || e.reason === 'nesting.too_deep')) {
+  if (errors.some((e) => ['key.forbidden', 'key.surrogate', 'nesting.too_deep', 'text.surrogate'].includes(e.reason))) {
     return { errors: errors.map((e) => ({ ...e, field: e.field.replace(/^\./, '') })) };
   }
   for (const key of Object.keys(body)) {
