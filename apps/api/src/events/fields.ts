@@ -42,6 +42,7 @@ const field = (schema: Record<string, unknown>, { optional, description, example
 /** A lone UTF-16 surrogate (`"\ud800"` in JSON): not a character; PostgreSQL cannot store it. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Control characters (C0, DEL, C1: NUL, ESC of ANSI escapes…); free text keeps tab and line breaks. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LINE_BREAK = /[\t\n\r\u2028\u2029]/;
 
