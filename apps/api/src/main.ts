@@ -11,6 +11,7 @@ const main = async () => {
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   // The embedded server is restarted after a crash; if it cannot be, the app stops rather than answer 503 forever.
   const db = await openDatabase({
+    report: (line) => console.error(`  ${line}`),
     onFatal: (message) => {
       console.error(message);
       process.exit(1);

