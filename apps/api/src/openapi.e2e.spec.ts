@@ -131,7 +131,7 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
         .toEqual({ route: `${route.method} ${route.path}`, status: 400, code: 'request.invalid' });
       expect(refused.body.errors[0]).toMatchObject({ field: 'bogus' });
     }
-  });
+  }, 30_000); // many calls over HTTP, on a machine shared by several test suites
 
   it('gives every route that takes format a spreadsheet (SHEETS, by route path) and declares its XLSX and CSV answers', () => {
     const reflector = new Reflector();
@@ -212,5 +212,5 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
       expect({ method, path, status, errors }).toEqual({ method, path, status, errors: [] });
     }
     expect(bodies.length).toBeGreaterThan(25);
-  });
+  }, 30_000); // many calls over HTTP, on a machine shared by several test suites
 });
