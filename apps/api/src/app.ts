@@ -4,12 +4,14 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { Database, KeyRing } from '@reform-ledger/ledger';
 import { ApiKeys } from './auth/api-keys';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { AUTH_FAILURES_PER_MINUTE, authFailuresFromEnv, AuthThrottle } from './auth/auth-throttle';
 import { DatabaseModule } from './database.module';
 import { EventsController, RecordEventsHandler } from './events/events.controller';
 import { flatten } from './events/validate';
@@ -23,6 +25,8 @@ import { ProjectionsModule } from './views/projections.module';
 import { ViewsController } from './views/views.controller';
 import { AdminViewsController } from './views/admin-views.controller';
 import { AuditController } from './audit/audit.controller';
+import { Refusals, RefusalRetention, retentionFromEnv } from './audit/refusals';
+import { RefusalsController } from './audit/refusals.controller';
 import { TreeHeads } from './audit/tree-heads';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
 import { answerClientError, invalid, ProblemFilter } from './problem';
@@ -36,6 +40,10 @@ export type AppOptions = {
   projector?: boolean;
   /** The ledger's signing key (main.ts opens the key file); default a key held in memory only (tests). */
   keys?: KeyRing;
+  /** How long refused 401/403 attempts are kept (default from the environment: 30 days, 100,000 entries). */
+  refusalRetention?: RefusalRetention;
+  /** Failed authentications a client address may make per minute before 429 (default AUTH_FAILURES_PER_MINUTE or 30). */
+  authFailuresPerMinute?: number;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -50,7 +58,7 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
 };
 
 /** Every controller of the API (the OpenAPI contract test walks them). */
-export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController, ReportsController];
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController, ReportsController, RefusalsController];
 
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
@@ -70,6 +78,11 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
     controllers: CONTROLLERS,
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
+      { provide: 'REFUSAL_RETENTION', useValue: options.refusalRetention ?? retentionFromEnv() },
+      Refusals,
+      ThrottlerStorageService,
+      { provide: AUTH_FAILURES_PER_MINUTE, useValue: options.authFailuresPerMinute ?? authFailuresFromEnv() },
+      AuthThrottle,
       ApiKeys,
       AuthGuard,
       RecordEventsHandler,

@@ -74,7 +74,7 @@ describe('the embedded PostgreSQL killed under writes', () => {
     delete env.DATABASE_URL; // embedded mode
     const app: ChildProcess = spawn(process.execPath, ['-r', './tools/register.js', 'apps/api/src/main.ts'], {
       cwd: ROOT,
-      env: { ...env, LEDGER_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), SCENARIO: 'off', LOG_LEVEL: 'fatal', PROJECTOR: '' },
+      env: { ...env, LEDGER_DATA_DIR: dataDir, LEDGER_SIGNING_KEY: join(dataDir, 'signing-key.pem'), EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), SCENARIO: 'off', LOG_LEVEL: 'fatal', PROJECTOR: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     app.stdout!.on('data', (chunk) => (output += chunk));

@@ -26,17 +26,29 @@ const main = async () => {
     await db.close();
     throw error;
   }
-  // Demo keys come with the embedded default (or DEMO_KEYS=true), never in production.
-  const demo = process.env.NODE_ENV !== 'production' && (db.engine === 'embedded' || process.env.DEMO_KEYS === 'true');
+  // Demo keys come with the embedded default (or DEMO_KEYS=true), never in production. A demo listens on
+  // 127.0.0.1 only unless HOST says otherwise; on an address beyond this machine, demo keys need DEMO_KEYS=true too.
+  const demoWanted = process.env.NODE_ENV !== 'production' && (db.engine === 'embedded' || process.env.DEMO_KEYS === 'true');
+  const host = process.env.HOST || (demoWanted ? '127.0.0.1' : undefined);
+  const loopback = host !== undefined && (host === 'localhost' || host === '::1' || /^127\./.test(host));
+  const demo = demoWanted && (loopback || process.env.DEMO_KEYS === 'true');
   const seed = demo && process.env.SCENARIO !== 'off';
   // The projector runs here unless PROJECTOR=external (then: npm run projector, as its own process).
   const app = await createApp(db, { demo, keys, projector: process.env.PROJECTOR !== 'external' });
   // /health answers 503 `loading` from the moment the server listens until the seed district is in and the views have it.
   if (seed) app.get(Readiness).start('seed district Đắk Song 2022');
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
+  if (host === undefined) await app.listen(port);
+  else await app.listen(port, host);
   const where = db.engine === 'embedded' ? `embedded PostgreSQL (${process.env.LEDGER_DATA_DIR ?? './data'})` : 'DATABASE_URL';
   console.log(`Reform Ledger API on http://localhost:${port} — ledger on ${where}, calendar days in ${timeZone()}`);
+  if (loopback) console.log(`  listening on ${host} only (this machine); set HOST (e.g. HOST=0.0.0.0) to listen beyond it`);
+  else console.log(`  listening on ${host ?? 'every interface'} (HOST), reachable beyond this machine`);
+  if (demoWanted && !loopback) {
+    console.log(demo
+      ? `  DEMO KEYS ARE LIVE on ${host} (DEMO_KEYS=true): anyone who reaches this address can write with demo-admin`
+      : `  demo keys are off: ${host} is reachable beyond this machine; set DEMO_KEYS=true as well to have them there`);
+  }
 
   // In demo mode the seed district (Đắk Song 2022) is loaded on first start, through the command path.
   if (seed) {

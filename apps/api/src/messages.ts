@@ -176,6 +176,10 @@ export const MESSAGES: Record<string, Entry> = {
     vi: (p) => `Khóa ${p.keyId} đã bị thu hồi lúc ${p.revokedAt}: xin quản trị viên cấp khóa mới.`,
     en: (p) => `The API key ${p.keyId} was revoked at ${p.revokedAt}: ask an admin for a new one.`,
   },
+  'auth.too_many_failures': {
+    vi: (p) => `Quá nhiều lần xác thực thất bại từ địa chỉ này (hơn ${p.limit} lần trong một phút): hãy thử lại sau ${p.seconds} giây với một khóa đúng.`,
+    en: (p) => `Too many failed authentications from this address (more than ${p.limit} in a minute): try again in ${p.seconds} s with a valid key.`,
+  },
   'auth.role_forbidden': {
     vi: (p) => (p.allowed
       ? `Vai trò ${p.role} không được ${p.method} ${p.path}; vai trò được phép: ${list(p.allowed)}.`

@@ -142,6 +142,14 @@ export const SCHEMAS = {
   StoredEvent: recordedEvent,
   AuditStream: object({ streamId: string(), version: integer(), events: list(ref('StoredEvent')), cut: object({ knownAt: nullable(string()) }) }),
   Activity: object({ events: list(ref('StoredEvent')), next: nullable(integer('Pass as `after` for the next page')) }),
+  Refusals: object({
+    refusals: list(object({
+      id: integer(), at: string('When it was refused (database clock, UTC)'), status: integer('401 or 403'), code: string('The problem\'s code, e.g. auth.invalid_key'),
+      method: string(), path: string(), address: string('The client\'s address'), requestId: string('As in the log and the problem\'s requestId'),
+      keyId: string('The key, when it was known (403, or 401 for a revoked key)'), role: string(), unitId: string(),
+    }, ['keyId', 'role', 'unitId'])),
+    next: nullable(integer('Pass as `after` for the next (older) page')),
+  }),
   Diff: {
     type: 'object', required: ['view', 'from', 'to', 'changed', 'events'],
     properties: {

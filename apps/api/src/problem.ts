@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '@reform-ledger/domain';
 import { ConcurrentAppendError, IdempotencyKeyReusedError, isDatabaseUnavailable, LedgerInputError, VersionConflictError } from '@reform-ledger/ledger';
 import { ViewRebuilding } from '@reform-ledger/projections';
+import { Refusals } from './audit/refusals';
 import { languageOf, Params, render } from './messages';
 
 /** One field at fault: its name, the reason (a message key, messages.ts) with its parameters, and for a batch item the item's code. */
@@ -125,6 +126,8 @@ export const sendProblem = (problem: Problem, req: Request, res: Response) => {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
+  constructor(private readonly refusals: Refusals) {}
+
   catch(error: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
@@ -133,6 +136,12 @@ export class ProblemFilter implements ExceptionFilter {
     const context = { requestId, status: problem.status, code: problem.code, method: req.method, url: req.originalUrl, actor: req.actor };
     if (problem.code === 'internal') this.logger.error({ ...context, err: error }, 'request failed');
     else this.logger.warn(context, `refused ${problem.status} ${problem.code}: ${problem.message}`);
+    if (problem.status === 401 || problem.status === 403) {
+      this.refusals.record({
+        status: problem.status, code: problem.code, method: req.method, path: req.originalUrl, address: req.ip ?? req.socket.remoteAddress ?? '',
+        requestId: String(requestId ?? ''), keyId: req.actor?.keyId ?? (problem.params.keyId as string | undefined), role: req.actor?.role, unitId: req.actor?.unitId,
+      });
+    }
     sendProblem(problem, req, http.getResponse<Response>());
   }
 }

@@ -1,13 +1,19 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { examples } from '@reform-ledger/domain';
-import { createApp } from './app';
-import { Database, Ledger } from '@reform-ledger/ledger';
+import { AppOptions, createApp } from './app';
+import { Database, freePort, Ledger } from '@reform-ledger/ledger';
 import type { TestDatabase, TestEngine } from '@reform-ledger/ledger/testing';
 
 /** Test helpers over real HTTP: an app on a real database, and a poster that speaks the v1 contract. */
-export const startApp = async (db: Database): Promise<INestApplication> => {
-  const app = await createApp(db, { demo: true, logLevel: 'silent' });
+/**
+ * Tests send many refusals from one address (127.0.0.1): failed authentication is not throttled here
+ * unless a test asks for a limit (`authFailuresPerMinute`).
+ */
+export const startApp = async (db: Database, options: Partial<AppOptions> = {}): Promise<INestApplication> => {
+  const app = await createApp(db, { demo: true, logLevel: 'silent', authFailuresPerMinute: 1_000_000, ...options });
   await app.listen(0);
   return app;
 };
@@ -18,14 +24,14 @@ export type AppUnderTest = { db: Database; ledger: Ledger; app: INestApplication
  * For one describe block: a fresh database on `engine` and the app on it over real HTTP, closed
  * afterwards. The fields are set once the block's beforeAll hooks run.
  */
-export const appUnderTest = (engine: TestEngine): AppUnderTest => {
+export const appUnderTest = (engine: TestEngine, options: Partial<AppOptions> = {}): AppUnderTest => {
   const t = {} as AppUnderTest;
   let testDb: TestDatabase | undefined;
   beforeAll(async () => {
     testDb = await engine.setup();
     t.db = await testDb.open(10);
     t.ledger = new Ledger(t.db.pool);
-    t.app = await startApp(t.db);
+    t.app = await startApp(t.db, options);
     t.post = poster(t.app);
   }, 60_000);
   afterAll(async () => {
@@ -74,4 +80,34 @@ export const seedSkeleton = async (app: INestApplication) => {
   await ok(`/api/v1/documents/${DOCUMENTS.plan2022}/events`, examples.documentRegistered());
   await ok('/api/v1/plans/cchc-2022/events', examples.planIssued());
   await ok('/api/v1/tasks/T-07/events', examples.taskDefined());
+};
+
+/** `npm start` as a user runs it: main.ts in its own process, with `env` over this one's (a key set to undefined is removed). */
+export const spawnMain = async (env: Record<string, string | undefined>) => {
+  const port = await freePort();
+  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', PROJECTOR: '', ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'apps/api/src/main.ts'], { cwd: join(__dirname, '..', '..', '..'), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return {
+    child, port,
+    output: () => output,
+    /** Resolves once /health answers 200 on `host`; throws with the output if the process exits or 90 s pass. */
+    healthy: async (host = '127.0.0.1') => {
+      for (const until = Date.now() + 90_000; Date.now() < until;) {
+        if ((await fetch(`http://${host}:${port}/health`).catch(() => undefined))?.status === 200) return;
+        if (child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`not healthy: ${output}`);
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+  };
 };

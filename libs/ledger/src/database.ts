@@ -14,13 +14,15 @@ import { migrate } from './schema';
  * option; TypeORM passes it through `extra`).
  */
 export class SupervisedClient extends Client {
-  constructor(config?: string | ClientConfig) {
-    super(config);
+  constructor(config: ClientConfig = {}) {
+    // A server that does not answer (rather than refuse) fails the connection after CONNECT_TIMEOUT_MS. Only the
+    // connection: a pool's own connectionTimeoutMillis would also bound the wait for a free client under load.
+    super({ ...config, connectionTimeoutMillis: config.connectionTimeoutMillis || CONNECT_TIMEOUT_MS });
     this.on('error', () => undefined);
   }
 }
 
-/** How long a request waits for a connection before it is answered 503 (the database does not answer). */
+/** How long opening a connection may take before the database counts as not answering (503). */
 export const CONNECT_TIMEOUT_MS = 5_000;
 
 export type Database = {
@@ -64,7 +66,7 @@ export const openDatabase = async (options: OpenOptions = {}): Promise<Database>
   const url = options.databaseUrl ?? process.env.DATABASE_URL;
   const embedded = url ? undefined : await startEmbeddedPostgres(options);
   const connectionString = url ?? embedded!.url;
-  const pool = new Pool({ max: 20, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...options.pool, connectionString, Client: SupervisedClient });
+  const pool = new Pool({ max: 20, ...options.pool, connectionString, Client: SupervisedClient });
   pool.on('error', () => undefined); // an idle client lost (server restart) is replaced on next use
   try {
     if (options.migrate !== false) await migrate(pool);

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, EntitySchema } from 'typeorm';
 import { validFrom } from '@reform-ledger/calendar';
-import { CONNECT_TIMEOUT_MS, FeedEvent, SupervisedClient } from '@reform-ledger/ledger';
+import { FeedEvent, SupervisedClient } from '@reform-ledger/ledger';
 import type { View } from './view';
 
 /**
@@ -76,7 +76,7 @@ export class TemporalStore {
     // The ledger's SupervisedClient: a connection lost while checked out (a lease, a transaction) never ends the process.
     const dataSource = new DataSource({
       type: 'postgres', url, entities: [GenerationSchema],
-      extra: { max: options.poolSize ?? 5, Client: SupervisedClient, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+      extra: { max: options.poolSize ?? 5, Client: SupervisedClient },
     });
     await dataSource.initialize();
     await dataSource.transaction(async (m) => {
