@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
 import { Ledger, openDatabase, verifyBundle } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
-import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
 
 /**
  * npm run reform-ledger -- verify <bundle.tar>   check an export bundle offline (no server, no database)
@@ -11,7 +10,7 @@ import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-comm
  * npm run report -- cchc --year 2022 --as-of 2022-11-30 -o bao-cao-cchc-2022.docx   the CCHC report (DOCX) at a cut
  */
 const usage = () => {
-  console.error(`usage: reform-ledger verify <bundle.tar> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc …\n${REPORT_USAGE}`);
+  console.error(`usage: reform-ledger verify <bundle.tar> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc … (npm run report alone lists its flags)`);
   process.exit(2);
 };
 
@@ -21,11 +20,36 @@ const bar = (done: number, total: number) => {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`;
 };
 
+/** Stops with what is wrong, for a person (no stack trace), exit code 2. */
+const fail = (message: string): never => {
+  console.error(message);
+  process.exit(2);
+};
+
+const readBundle = (path: string): Buffer => {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a bundle' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    return fail(`cannot read the bundle ${path}: ${why}. Export one with GET /api/v1/audit/export, then: npm run reform-ledger -- verify bundle.tar`);
+  }
+};
+
+/** The views a rebuild names (a view, or all), before any database is opened. */
+const viewsNamed = (name: string | undefined) => {
+  const names = VIEWS.map((v) => v.name).join(', ');
+  if (!name) return fail(`which view? npm run rebuild -- <view|all>; the views are ${names}`);
+  if (name === 'all') return VIEWS;
+  const view = viewNamed(name);
+  return view ? [view] : fail(`there is no view "${name}": the views are ${names} (or all, to rebuild every one)`);
+};
+
 const main = async () => {
   const [command, arg, ...rest] = process.argv.slice(2);
   if (command === 'verify') {
     if (!arg) usage();
-    const verdict = verifyBundle(readFileSync(arg));
+    const verdict = verifyBundle(readBundle(arg));
     const m = verdict.manifest;
     if (verdict.ok) {
       console.log(`OK: ${verdict.checked} events, positions ${m!.range.afterPosition + 1}–${m!.range.toPosition}, ${m!.anchors.length} streams; every hash recomputed and every chain intact`);
@@ -39,6 +63,8 @@ const main = async () => {
   if (command === 'report') {
     const db = await openDatabase();
     try {
+      // The report is the app's (its messages, parameters and queries): loaded only for this command.
+      const { reportCommand } = await import('@reform-ledger/api');
       await reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
     } catch (error) {
       console.error((error as Error).message); // a bad flag or a request the ledger cannot answer: no stack trace
@@ -49,6 +75,7 @@ const main = async () => {
     return;
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
+  const views = command === 'rebuild' ? viewsNamed(arg) : [];
   const db = await openDatabase();
   const ledger = new Ledger(db.pool);
   const store = await TemporalStore.open(db.url);
@@ -63,7 +90,6 @@ const main = async () => {
       });
       return;
     }
-    const views = arg === 'all' ? VIEWS : [viewNamed(arg ?? '') ?? usage()].filter((v) => v !== undefined);
     for (const view of views) {
       const started = performance.now();
       let peak = process.memoryUsage().rss;

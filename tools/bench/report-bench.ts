@@ -17,8 +17,7 @@ import { Ledger, openDatabase } from '@reform-ledger/ledger';
 import { useTimeZone } from '@reform-ledger/calendar';
 import { Projector, progressQuery, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
 import { buildCchcReport, CchcRequest, gatherCchc, noSignedTreeHead, renderDocx } from '@reform-ledger/reports';
-import type { Mark } from '../../apps/api/src/marks';
-import { loadScenario } from '../../apps/api/src/scenario/load';
+import { loadScenario, Mark } from '@reform-ledger/api';
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);

@@ -20,9 +20,7 @@ import { join } from 'node:path';
 import { DECIDERS, DomainEvent, examples, fold, SCHEMA_VERSIONS } from '@reform-ledger/domain';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
 import { Projector, TemporalStore } from '@reform-ledger/projections';
-import { createApp } from '../../apps/api/src/app';
-import { recordOne, Write, WriteContext } from '../../apps/api/src/events/command-path';
-import { seedSkeleton } from '../../apps/api/src/testing';
+import { createApp, recordOne, seedSkeleton, Write, WriteContext } from '@reform-ledger/api';
 
 const LENGTHS = (process.env.BENCH_LENGTHS ?? '100,1000,10000').split(',').map(Number);
 const WRITES = Number(process.env.BENCH_WRITES ?? 50);

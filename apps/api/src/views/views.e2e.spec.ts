@@ -321,4 +321,28 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     expect((await fresh('/api/v1/plans/cchc-2022/progress?asOf=2022-11-30')).body).toEqual(answer);
     expect((await request(t.app.getHttpServer()).post('/api/v1/admin/views/nope/rebuild').set('Authorization', 'Bearer demo-admin')).status).toBe(404);
   }, 20_000);
+
+  it('rebuilds four views asked at once: each finishes and swaps while the API keeps answering; a view asked again meanwhile is 409', async () => {
+    const server = t.app.getHttpServer();
+    const views = ['plan-progress', 'inspection-log', 'recruitment-pipeline', 'legal-register'];
+    type AdminView = { view: string; generations: { generation: number; status: string }[]; rebuilding: unknown };
+    const state = async () => (await get('/api/v1/admin/views', 'demo-admin').expect(200)).body.views as AdminView[];
+    const active = (all: AdminView[], view: string) => all.find((v) => v.view === view)!.generations.find((g) => g.status === 'active')!.generation;
+    const before = await state();
+    const asked = await Promise.all(views.map((v) => request(server).post(`/api/v1/admin/views/${v}/rebuild`).set('Authorization', 'Bearer demo-admin')));
+    expect(asked.map((r) => r.status)).toEqual([202, 202, 202, 202]);
+    // The last one waits behind three rebuilds: asked again, it is refused.
+    const again = await request(server).post(`/api/v1/admin/views/${views[3]}/rebuild`).set('Authorization', 'Bearer demo-admin');
+    expect({ status: again.status, code: again.body.code }).toEqual({ status: 409, code: 'view.rebuilding' });
+    // Answering while the rebuilds run (four at once used to starve the read store's pool: nothing answered, /health included).
+    const answered: number[] = [(await request(server).get('/health')).status, (await get('/api/v1/plans?year=2022')).status];
+    let after = await state();
+    for (let i = 0; i < 400 && (after.some((v) => v.rebuilding) || views.some((v) => active(after, v) === active(before, v))); i++) {
+      answered.push((await request(server).get('/health')).status, (await get('/api/v1/plans?year=2022')).status);
+      after = await state();
+    }
+    expect(views.map((v) => active(after, v) > active(before, v))).toEqual([true, true, true, true]);
+    expect(after.filter((v) => v.rebuilding)).toEqual([]);
+    expect(answered.filter((s) => s !== 200)).toEqual([]);
+  }, 60_000);
 });

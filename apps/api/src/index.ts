@@ -1,0 +1,11 @@
+/**
+ * What tools (tools/: the CLI, the benchmarks) use of the app, and nothing else: the one entry point
+ * the module-boundary rule lets them import (`@reform-ledger/api`, eslint.config.mjs).
+ */
+export { createApp } from './app';
+export { recordOne } from './events/command-path';
+export type { Write, WriteContext } from './events/command-path';
+export type { Mark } from './marks';
+export { reportCommand } from './reports/report-command';
+export { loadScenario } from './scenario/load';
+export { seedSkeleton } from './testing';

@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The CLI says what is wrong, for a person: a sentence and exit code 2, no stack trace, no usage line alone. */
+const cli = (...args: string[]) => {
+  const run = spawnSync(process.execPath, ['-r', './tools/register.js', 'tools/cli.ts', ...args], {
+    cwd: join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+  });
+  return { status: run.status, stderr: run.stderr.trim(), stdout: run.stdout.trim() };
+};
+
+describe('the command line', () => {
+  it('names a bundle it cannot read and why', () => {
+    const run = cli('verify', 'no-such-bundle.tar');
+    expect(run).toMatchObject({ status: 2, stdout: '' });
+    expect(run.stderr).toBe('cannot read the bundle no-such-bundle.tar: there is no such file. Export one with GET /api/v1/audit/export, then: npm run reform-ledger -- verify bundle.tar');
+  }, 30_000);
+
+  it('names an unknown view and lists the views, before opening any database', () => {
+    const run = cli('rebuild', 'plan-progres');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('there is no view "plan-progres": the views are plan-progress, inspection-log, recruitment-pipeline, legal-register, registry (or all, to rebuild every one)');
+    expect(cli('rebuild').stderr).toMatch(/^which view\? npm run rebuild -- <view\|all>; the views are plan-progress, /);
+  }, 30_000);
+});
