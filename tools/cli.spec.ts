@@ -13,7 +13,7 @@ describe('the command line', () => {
   it('names a bundle it cannot read and why', () => {
     const run = cli('verify', 'no-such-bundle.tar');
     expect(run).toMatchObject({ status: 2, stdout: '' });
-    expect(run.stderr).toBe('cannot read the bundle no-such-bundle.tar: there is no such file. Export one with GET /api/v1/audit/export, then: npm run reform-ledger -- verify bundle.tar');
+    expect(run.stderr).toBe('no-such-bundle.tar: no such file (a bundle comes from GET /api/v1/audit/export; a head from GET /api/v1/audit/tree-head)');
   }, 30_000);
 
   it('names an unknown view and lists the views, before opening any database', () => {
