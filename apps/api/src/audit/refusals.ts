@@ -44,6 +44,7 @@ export class Refusals implements OnModuleInit {
   private readonly logger = new Logger('Refusals');
   private inserted = 0;
   private prunedAt = 0;
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -68,9 +69,13 @@ export class Refusals implements OnModuleInit {
     });
   }
 
-  /** Keeps a refusal; never throws (the refusal is answered and logged whatever happens here). */
+  /** Keeps a refusal, in the order they were answered (one insert after another); never throws (it is answered and logged whatever happens here). */
   record(r: Omit<Refusal, 'id' | 'at'>): void {
-    this.db.pool.query(
+    this.last = this.last.then(() => this.insert(r));
+  }
+
+  private insert(r: Omit<Refusal, 'id' | 'at'>): Promise<void> {
+    return this.db.pool.query(
       'INSERT INTO refusals (status, code, method, path, address, request_id, key_id, role, unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [r.status, r.code, r.method, r.path.slice(0, 2000), r.address, r.requestId, r.keyId ?? null, r.role ?? null, r.unitId ?? null],
     ).then(() => this.pruneSometimes())
