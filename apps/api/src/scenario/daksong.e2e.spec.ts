@@ -1,3 +1,4 @@
+import { CommandBus } from '@nestjs/cqrs';
 import request from 'supertest';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { appUnderTest } from '../testing';
@@ -18,7 +19,7 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
 
   beforeAll(async () => {
     const started = performance.now();
-    report = await loadScenario(t.ledger, t.app.get(Marks));
+    report = await loadScenario(t.app.get(CommandBus), t.app.get(Marks));
     loadSeconds = (performance.now() - started) / 1000;
     await get(`/api/v1/plans?minPosition=${report.head}`);
     await get(`/api/v1/inspections?minPosition=${report.head}`);
@@ -29,7 +30,7 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
     expect(report.loaded).toBe(true);
     expect(report.phaseOne.position).toBeLessThan(report.head);
     expect(loadSeconds).toBeGreaterThan(0); // printed by npm start; not asserted (no timed assertions)
-    expect(await loadScenario(t.ledger, t.app.get(Marks))).toMatchObject({ loaded: false, phaseOne: report.phaseOne, head: report.head });
+    expect(await loadScenario(t.app.get(CommandBus), t.app.get(Marks))).toMatchObject({ loaded: false, phaseOne: report.phaseOne, head: report.head });
   });
 
   it('reproduces 55 of 55 tasks done as of 30/11/2022, fewer at 30/06, and fewer as known before the late reports', async () => {

@@ -3,8 +3,7 @@ import type { Document } from '../documents/document';
 import type { Plan } from '../plans/plan';
 import type { Unit } from '../units/unit';
 import { occurredAt } from './calendar';
-import { DomainError } from './domain-error';
-import { normaliseDeep } from './text';
+import { DomainError, Forbidden } from './domain-error';
 
 /** The kinds of record, each one stream per record: `task:T-07`. */
 export const RECORD_KINDS = ['unit', 'document', 'plan', 'task', 'inspection', 'legal-document', 'recruitment'] as const;
@@ -92,18 +91,40 @@ export const requirePast = (command: Command): void => {
 };
 
 /**
- * The decision every command goes through: normalise its text (NFC), check its date and that it is
- * not in the future, check that the record exists (or, for a creating event, that it does not),
- * then the context's own rules.
+ * The decision every command goes through: check its date and that it is not in the future, check
+ * that the record exists (or, for a creating event, that it does not), then the context's own rules.
+ * The command's text is already normalised (normaliseDeep, once, by the caller: a retry in another
+ * Unicode form is the same request).
  */
 export const decideCommand = <S extends { status: string }>(
   decider: Decider<any, S>, command: Command, state: S, world: World,
 ): DomainEvent[] => {
-  const normalised = normaliseDeep(command);
-  occurredAt(normalised.occurredAt);
-  requirePast(normalised);
-  requireRecord(decider, normalised, state);
-  return decider.decide(normalised, state, world);
+  occurredAt(command.occurredAt);
+  requirePast(command);
+  requireRecord(decider, command, state);
+  return decider.decide(command, state, world);
+};
+
+export const AUTHOR_ROLES = ['department', 'inspector', 'manager', 'admin'] as const;
+/** Who records a command: a role and, for a department, its unit. Admins record anything; inspectors and managers read. */
+export type Author = { role: (typeof AUTHOR_ROLES)[number]; unitId?: string };
+
+/**
+ * Who may write what, the same for every context: an admin anything; a department what its context's
+ * `writers` name for the command (its own records); any other role nothing. A command about a record
+ * that does not exist is left to requireRecord (404), so a refusal never depends on the order of checks.
+ */
+export const authorise = (decider: AnyDecider, command: Command, state: { status: string }, world: World, author: Author): void => {
+  if (author.role === 'admin') return;
+  if (author.role !== 'department') {
+    throw new Forbidden('auth.role_forbidden', `A ${author.role} key does not record events`, { role: author.role });
+  }
+  if (state.status === 'absent' && !decider.creates.includes(command.type)) return;
+  const writers = decider.writers(command, state, world);
+  if (writers !== 'any' && (!author.unitId || !writers.includes(author.unitId))) {
+    throw new Forbidden('auth.not_your_record', `${command.type} on ${decider.kind} ${command.id} is recorded by ${writers.join(', ') || 'an admin'}`,
+      { unitId: author.unitId, type: command.type, kind: decider.kind, id: command.id, writers: [...writers] });
+  }
 };
 
 /** A creating event needs no record yet (`<kind>.already_exists`); any other needs one (`<kind>.not_found`). */

@@ -1,6 +1,7 @@
 import { document } from '../documents/document';
 import { plan } from '../plans/plan';
 import { decideCommand, Decider, DomainEvent, fold, World } from '../shared/decider';
+import { normaliseDeep } from '../shared/text';
 import { unit } from '../units/unit';
 import { documentRegistered, DOCUMENTS, planIssued, RECEIVED_AT, UNITS, unitDissolved, unitRegistered } from '../examples';
 
@@ -38,7 +39,7 @@ export const specFor = <E extends DomainEvent, S extends { status: string }>(
 ) => ({
   given: (history: E[], world: World = options.world ?? seedWorld) => ({
     when: (command: E, id: string = options.id, receivedAt: string = RECEIVED_AT) => {
-      const run = () => decideCommand(decider, { ...command, id, receivedAt }, fold(decider, history), world);
+      const run = () => decideCommand(decider, normaliseDeep({ ...command, id, receivedAt }), fold(decider, history), world);
       return {
         then: (expected: E[]) => expect(run()).toEqual(expected),
         thenRejects: (code: string, field?: string) =>

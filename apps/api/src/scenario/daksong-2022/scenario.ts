@@ -2,13 +2,13 @@
  * The seed district: UBND huyện Đắk Song, 2022, as events. What comes from the seed report and what is
  * made up is said next to each part and in README.md beside this file.
  */
-import { documentId, resolveDocument } from '@reform-ledger/domain';
+import { documentId, EventType, RecordKind, resolveDocument } from '@reform-ledger/domain';
+import type { Submission } from '../../events/validate';
 
-export type Entry = { kind: string; id: string; type: string; occurredAt: string; data: Record<string, unknown> };
-/** An entry the report got wrong: the API refuses it as a user would see, then its correction is recorded. */
-export type Anomaly = { anomaly: string; wrong: Entry; expect: { status: number; code: string }; correction: Entry | null; note: string };
+/** A submission the report got wrong: the API refuses it as a user would see, then its correction is recorded. */
+export type Anomaly = { anomaly: string; wrong: Submission; expect: { status: number; code: string }; correction: Submission | null; note: string };
 
-const e = (kind: string, id: string, type: string, occurredAt: string, data: Record<string, unknown>): Entry => ({ kind, id, type, occurredAt, data });
+const e = (kind: RecordKind, id: string, type: EventType, occurredAt: string, data: Record<string, unknown>): Submission => ({ kind, id, type, occurredAt, data });
 const DISTRICT = 'ubnd-dak-song';
 
 // Units. Communes and the Chỉ thị 01 units are from the seed (with the seed's spellings as aliases);
@@ -50,7 +50,7 @@ export const CT01_VISITS: [string, string, string, number][] = [
   ['th-thcs-be-van-dan', 'Trường TH&THCS Bế Văn Đàn', 'school', 1], ['thcs-nguyen-du', 'Trường THCS Nguyễn Du', 'school', 1],
 ];
 
-const units: Entry[] = [
+const units: Submission[] = [
   unit('ubnd-tinh-dak-nong', 'UBND tỉnh Đắk Nông', 'province', ['UBND tỉnh Đăk Nông']),
   // The district is in Đắk Nông: its reports follow the province's cut-offs (annual: 30/11).
   unit(DISTRICT, 'UBND huyện Đắk Song', 'district', ['UBND huyện Đăk Song'], 'ubnd-tinh-dak-nong'),
@@ -130,8 +130,8 @@ const CX_POSITIONS = ['Văn phòng – Thống kê', 'Tài chính – Kế toán
   .map((title, i) => ({ positionId: `cc-xa-${i + 1}`, title, quota: 3 }));
 
 /** Phase 1: what had been reported by the 30/11/2022 cut-off. */
-export const phaseOne = (): Entry[] => {
-  const entries: Entry[] = [...units, ...Object.values(DOC), ...qpplDocs, ...appraisalDocs, ...oldQpplDocs];
+export const phaseOne = (): Submission[] => {
+  const entries: Submission[] = [...units, ...Object.values(DOC), ...qpplDocs, ...appraisalDocs, ...oldQpplDocs];
   entries.push(e('plan', 'cchc-2022', 'PlanIssued', '2022-01-10', { title: 'Kế hoạch Cải cách hành chính năm 2022', year: 2022, ownerUnitId: DISTRICT, documentId: DOC.plan.id }));
   for (const t of TASKS) {
     entries.push(e('task', t.id, 'TaskDefined', '2022-01-10', { planId: 'cchc-2022', title: `${taskTitles[t.field]} (${t.id})`, field: t.field, leadUnitId: t.lead, dueOn: t.dueOn }));
@@ -185,7 +185,7 @@ export const phaseOne = (): Entry[] => {
 };
 
 /** Phase 2: late entries and corrections, recorded after the cut-off (valid times mostly before it). */
-export const phaseTwo = (): Entry[] => [
+export const phaseTwo = (): Submission[] => [
   ...TASKS.filter((t) => t.reportedLate).map((t) => e('task', t.id, 'TaskCompleted', t.completedOn, { note: 'Báo cáo muộn' })),
   e('recruitment', 'vien-chuc-2022', 'CouncilFormed', '2022-12-01', { documentId: DOC.recruitmentCouncil.id }),
 ];
