@@ -127,10 +127,28 @@ const retrying = async <T>(work: () => Promise<T>, pinned: boolean): Promise<T> 
   }
 };
 
+/**
+ * Writes to one stream from this process take turns, attempt by attempt, so that concurrent writers
+ * do not spend their attempts on each other; conflicts with other processes (and batches) remain, and
+ * are retried.
+ */
+const turns = new Map<string, Promise<unknown>>();
+const inTurn = async <T>(streamId: string, work: () => Promise<T>): Promise<T> => {
+  const mine = (turns.get(streamId) ?? Promise.resolve()).then(work);
+  const done = mine.then(() => undefined, () => undefined);
+  turns.set(streamId, done);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(streamId) === done) turns.delete(streamId);
+  }
+};
+
 /** Records one submission. Called only by the RecordEvent command's handler. */
 export const recordOne = (ledger: Ledger, keyed: Keyed, context: WriteContext): Promise<Recorded> => {
   const prepared = prepare(keyed, context);
-  return retrying(() => attempt(ledger, prepared, context), keyed.expectedVersion !== undefined);
+  const streamId = streamIdOf(keyed.kind, keyed.id);
+  return retrying(() => inTurn(streamId, () => attempt(ledger, prepared, context)), keyed.expectedVersion !== undefined);
 };
 
 /**
