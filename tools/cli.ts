@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
-import { Ledger, openDatabase, verifyBundle } from '@reform-ledger/ledger';
+import { openDatabase, verifyBundle } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
+import { ledgerOver } from '../apps/api/src/database.module';
 import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
 
 /**
@@ -50,7 +51,7 @@ const main = async () => {
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
   const db = await openDatabase();
-  const ledger = new Ledger(db.pool);
+  const ledger = ledgerOver(db);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS, { onError: (error) => console.error(error) });
   try {

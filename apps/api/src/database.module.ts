@@ -1,9 +1,17 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { UPCASTERS } from '@reform-ledger/domain';
 import { Database, Ledger } from '@reform-ledger/ledger';
 import { TemporalStore } from '@reform-ledger/projections';
 
 export const DATABASE = Symbol('DATABASE');
+
+/** The ledger as the app reads it: the domain's upcasters registered, so older event versions read as today's. */
+export const ledgerOver = (db: Database): Ledger => {
+  const ledger = new Ledger(db.pool);
+  for (const upcaster of UPCASTERS) ledger.registerUpcaster(upcaster);
+  return ledger;
+};
 
 /**
  * Runs `work` in one transaction under the advisory lock `lock`: how the API creates its own small
@@ -51,7 +59,7 @@ export class DatabaseModule {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE, useValue: db },
-        { provide: Ledger, useValue: new Ledger(db.pool) },
+        { provide: Ledger, useValue: ledgerOver(db) },
         { provide: TemporalStore, useFactory: () => TemporalStore.open(db.url) },
         DatabaseLifecycle,
       ],

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  authorise, Command, DECIDERS, decideCommand, DomainError, DomainEvent, fold, normaliseDeep, RecordKind, Ref, SCHEMA_VERSIONS,
+  authorise, authorityRefs, Command, DECIDERS, decideCommand, DomainError, DomainEvent, fold, normaliseDeep, RecordKind, Ref, SCHEMA_VERSIONS,
   streamIdOf, World,
 } from '@reform-ledger/domain';
 import { AppendResult, ConcurrentAppendError, Ledger, StoredEvent, VersionConflictError } from '@reform-ledger/ledger';
@@ -45,19 +45,23 @@ const toRecorded = (r: AppendResult): Recorded => ({
   recordedAt: r.recordedAt,
 });
 
-/** Loads the other records a decision reads, each folded to its current state. */
-const loadWorld = async (ledger: Ledger, refs: Ref[]): Promise<World> => {
+/** The other records a decision reads, each folded to its current state; `load` adds more. */
+const worldOf = (ledger: Ledger) => {
   const states = new Map<string, { status: string }>();
-  for (const ref of refs) {
-    const key = streamIdOf(ref.kind, ref.id);
-    if (!states.has(key)) states.set(key, fold(DECIDERS[ref.kind], (await ledger.readStream(key)).map(toDomain)));
-  }
   const get = (kind: RecordKind) => (id: string): any => {
     const state = states.get(streamIdOf(kind, id));
     if (!state) throw new Error(`Decision read ${kind} ${id} without declaring it in needs()`);
     return state;
   };
-  return { unit: get('unit'), document: get('document'), plan: get('plan') };
+  const world: World = { unit: get('unit'), document: get('document'), plan: get('plan') };
+  const loaded = (ref: Ref) => states.has(streamIdOf(ref.kind, ref.id));
+  const load = async (refs: Ref[]) => {
+    for (const ref of refs) {
+      const key = streamIdOf(ref.kind, ref.id);
+      if (!states.has(key)) states.set(key, fold(DECIDERS[ref.kind], (await ledger.readStream(key)).map(toDomain)));
+    }
+  };
+  return { world, loaded, load };
 };
 
 /** A submission made ready once, before any attempt: its text normalised, and what identifies it for its key. */
@@ -67,7 +71,7 @@ const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
   const fact = normaliseDeep({ type: keyed.type, id: keyed.id, occurredAt: keyed.occurredAt, data: keyed.data });
   return {
     keyed,
-    command: { ...fact, receivedAt: context.receivedAt },
+    command: { ...fact, receivedAt: context.receivedAt, author: { role: context.actor.role, ...(context.actor.unitId && { unitId: context.actor.unitId }) } },
     // What identifies the request for its idempotency key: the fact and who sent it, never the moment it
     // arrived (a retry comes later). Another key reusing it is refused (idempotency_key.reused).
     request: { ...fact, kind: keyed.kind, expectedVersion: keyed.expectedVersion ?? null, keyId: context.actor.keyId },
@@ -86,8 +90,13 @@ const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, co
   const history = await ledger.readStream(streamId);
   const version = history.length ? history[history.length - 1].streamVersion : 0;
   const state = fold(decider, history.map(toDomain));
-  const world = await loadWorld(ledger, decider.needs(command, state));
-  authorise(decider, command, state, world, context.actor);
+  const { world, loaded, load } = worldOf(ledger);
+  await load(decider.needs(command, state));
+  // Who may write reads the author's unit and the writers' (merged units pass their work on): load until nothing is missing.
+  for (let refs = authorityRefs(decider, command, state, world, command.author!, loaded); refs.length > 0; refs = authorityRefs(decider, command, state, world, command.author!, loaded)) {
+    await load(refs);
+  }
+  authorise(decider, command, state, world, command.author!);
   const earlier = await ledger.findIdempotent(streamId, keyed.idempotencyKey, request);
   if (earlier) return toRecorded(earlier);
   if (keyed.expectedVersion !== undefined && keyed.expectedVersion !== version) {

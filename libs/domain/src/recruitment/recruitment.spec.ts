@@ -1,6 +1,6 @@
 import {
   applicationReceived, applicationWithdrawn, candidateAppointed, councilFormed, eligibilityDecided, noticePublished,
-  recruitmentClosed, recruitmentPlanApproved, resultApproved, roundHeld, specFor,
+  recruitmentClosed, recruitmentPlanApproved, resultApproved, roundHeld, specFor, UNITS,
 } from '../testing/spec';
 import { recruitment } from './recruitment';
 
@@ -82,4 +82,13 @@ describe('recruitment', () => {
     given([...passed, recruitmentClosed()]).when(candidateAppointed()).thenRejects('recruitment.closed');
   });
   it('refuses steps of a drive never approved', () => given([]).when(noticePublished()).thenRejects('recruitment.not_found'));
+
+  describe('who may write', () => {
+    it('the unit that owns the drive records all of it; no other department', () => {
+      given([]).when(recruitmentPlanApproved()).by(UNITS.homeAffairs).allowed();
+      given([]).when(recruitmentPlanApproved()).by(UNITS.justice).refused('auth.not_your_record');
+      given(announced).when(applicationReceived()).by(UNITS.homeAffairs).allowed();
+      given(announced).when(applicationReceived()).by(UNITS.culture).refused('auth.not_your_record');
+    });
+  });
 });

@@ -15,7 +15,10 @@ const DISTRICT = 'ubnd-dak-song';
 // Thuận Hạnh, the ninth commune, is not named in the seed. Of the departments, Phòng Giáo dục và Đào tạo and
 // Phòng Tài nguyên và Môi trường are made up (plausible lead units); the others are named in the seed.
 const unit = (id: string, name: string, kind: string, aliases: string[] = [], parentUnitId?: string) =>
-  e('unit', id, 'UnitRegistered', '2020-01-01', { name, kind, ...(aliases.length && { aliases }), ...(parentUnitId && { parentUnitId }) });
+  e('unit', id, 'UnitRegistered', '2020-01-01', { name, kind, ...(aliases.length && { aliases }), ...(parentUnitId && { parentUnitId }),
+    ...(id === REGISTER_KEEPER && { keepsRegister: true }) });
+/** The Văn phòng keeps the district's register of incoming documents: it registers the documents of other bodies. */
+export const REGISTER_KEEPER = 'van-phong-hdnd-ubnd';
 export const COMMUNES: [string, string, string[]][] = [
   ['ubnd-tt-duc-an', 'UBND thị trấn Đức An', []],
   ['ubnd-xa-nam-binh', 'UBND xã Nam Bình', []],
@@ -152,20 +155,20 @@ export const phaseOne = (): Submission[] => {
   }
   // The legal-work inspection (81/KH-UBND, team 735/QĐ-UBND, conclusions 02/TB-TP and 03/TB-TP); the two units visited are made up.
   entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionPlanned', '2022-03-28', { title: 'Kiểm tra công tác tư pháp năm 2022', leadUnitId: 'phong-tu-phap', targetUnitIds: ['ubnd-xa-thuan-ha', 'ubnd-xa-truong-xuan'], periodFrom: '2022-07-08', periodTo: '2022-11-12', documentId: DOC.legalPlan.id }));
-  entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionTeamFormed', '2022-07-08', { documentId: DOC.legalTeam.id }));
+  entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionTeamFormed', '2022-07-08', { documentId: DOC.legalTeam.id, memberUnitIds: ['phong-noi-vu'] }));
   entries.push(e('inspection', 'kt-tu-phap-2022', 'UnitInspected', '2022-10-20', { unitId: 'ubnd-xa-thuan-ha' }));
   entries.push(e('inspection', 'kt-tu-phap-2022', 'UnitInspected', '2022-10-27', { unitId: 'ubnd-xa-truong-xuan' }));
   entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionConcluded', '2022-11-12', { reportDocumentId: DOC.legalConclusion2.id, summary: 'Kết luận tại Thông báo 02/TB-TP và 03/TB-TP' }));
   // QPPL: 6 drafts appraised by 01…06/BCTĐ-PTP and issued as 01…06/2022/QĐ-UBND (seed dates; pairing in order is an assumption).
   QPPL_DATES.forEach((issuedOn, i) => {
     const id = `qppl-2022-0${i + 1}`;
-    entries.push(e('legal-document', id, 'DraftRegistered', addDays(APPRAISAL_DATES[i], -14), { title: `Dự thảo Quyết định QPPL số 0${i + 1}/2022`, draftingUnitId: LEADS[i % LEADS.length] }));
+    entries.push(e('legal-document', id, 'DraftRegistered', addDays(APPRAISAL_DATES[i], -14), { title: `Dự thảo Quyết định QPPL số 0${i + 1}/2022`, draftingUnitId: LEADS[i % LEADS.length], appraisalUnitId: 'phong-tu-phap' }));
     entries.push(e('legal-document', id, 'DraftAppraised', APPRAISAL_DATES[i], { appraisingUnitId: 'phong-tu-phap', reportDocumentId: appraisalDocs[i].id, outcome: 'eligible' }));
     entries.push(e('legal-document', id, 'LegalDocumentIssued', issuedOn, { documentId: qpplDocs[i].id }));
   });
   OLD_QPPL_DATES.forEach((issuedOn, i) => {
     const id = `qppl-${issuedOn.slice(0, 4)}-0${i + 1}`;
-    entries.push(e('legal-document', id, 'DraftRegistered', addDays(issuedOn, -40), { title: `Dự thảo Quyết định QPPL ${issuedOn.slice(0, 4)}`, draftingUnitId: 'phong-noi-vu' }));
+    entries.push(e('legal-document', id, 'DraftRegistered', addDays(issuedOn, -40), { title: `Dự thảo Quyết định QPPL ${issuedOn.slice(0, 4)}`, draftingUnitId: 'phong-noi-vu', appraisalUnitId: 'phong-tu-phap' }));
     entries.push(e('legal-document', id, 'LegalDocumentIssued', issuedOn, { documentId: oldQpplDocs[i].id }));
     entries.push(e('legal-document', id, 'LegalDocumentExpired', addDays('2022-03-01', i * 40), { scope: 'whole', note: 'Hết hiệu lực toàn bộ' }));
   });
