@@ -1,14 +1,14 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { UPCASTERS } from '@reform-ledger/domain';
-import { Database, Ledger } from '@reform-ledger/ledger';
+import { Database, KeyRing, Ledger, LedgerOptions } from '@reform-ledger/ledger';
 import { TemporalStore } from '@reform-ledger/projections';
 
 export const DATABASE = Symbol('DATABASE');
 
 /** The ledger as the app reads it: the domain's upcasters registered, so older event versions read as today's. */
-export const ledgerOver = (db: Database): Ledger => {
-  const ledger = new Ledger(db.pool);
+export const ledgerOver = (db: Database, options: LedgerOptions = {}): Ledger => {
+  const ledger = new Ledger(db.pool, options);
   for (const upcaster of UPCASTERS) ledger.registerUpcaster(upcaster);
   return ledger;
 };
@@ -50,20 +50,21 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides the opened database, the ledger over it, and the views' store (TypeORM, same database). */
+/** Provides the opened database, the ledger over it (signing with `keys`), its keys, and the views' store (TypeORM, same database). */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forDatabase(db: Database) {
+  static forDatabase(db: Database, keys: KeyRing) {
     return {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE, useValue: db },
-        { provide: Ledger, useValue: ledgerOver(db) },
+        { provide: KeyRing, useValue: keys },
+        { provide: Ledger, useValue: ledgerOver(db, { signer: keys }) },
         { provide: TemporalStore, useFactory: () => TemporalStore.open(db.url) },
         DatabaseLifecycle,
       ],
-      exports: [DATABASE, Ledger, TemporalStore],
+      exports: [DATABASE, KeyRing, Ledger, TemporalStore],
     };
   }
 }

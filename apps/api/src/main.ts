@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { timeZone, useTimeZone } from '@reform-ledger/calendar';
 import { CommandBus } from '@nestjs/cqrs';
-import { openDatabase } from '@reform-ledger/ledger';
+import { KeyRing, LedgerTree, openDatabase, SigningKeyError } from '@reform-ledger/ledger';
 import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
 import { Marks, Readiness } from './marks';
@@ -11,11 +11,20 @@ const main = async () => {
   // The ledger's calendar: every derived day is a day in this zone (Asia/Ho_Chi_Minh unless set). Set once, before anything is decided.
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   const db = await openDatabase();
+  // The signing key, outside the database. Made on the first start; once the ledger holds events, a
+  // missing key file stops the start (unless LEDGER_NEW_SIGNING_KEY=true) rather than silently making another.
+  let keys: KeyRing;
+  try {
+    keys = KeyRing.open({ create: !(await new LedgerTree(db.pool).holdsLedger()) || process.env.LEDGER_NEW_SIGNING_KEY === 'true' });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   // Demo keys come with the embedded default (or DEMO_KEYS=true), never in production.
   const demo = process.env.NODE_ENV !== 'production' && (db.engine === 'embedded' || process.env.DEMO_KEYS === 'true');
   const seed = demo && process.env.SCENARIO !== 'off';
   // The projector runs here unless PROJECTOR=external (then: npm run projector, as its own process).
-  const app = await createApp(db, { demo, projector: process.env.PROJECTOR !== 'external' });
+  const app = await createApp(db, { demo, keys, projector: process.env.PROJECTOR !== 'external' });
   // /health answers 503 `loading` from the moment the server listens until the seed district is in and the views have it.
   if (seed) app.get(Readiness).start('seed district Đắk Song 2022');
   const port = Number(process.env.PORT ?? 3000);
@@ -46,6 +55,6 @@ const main = async () => {
 };
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof SigningKeyError ? error.message : error);
   process.exit(1);
 });
