@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  authorise, authorityRefs, Command, DECIDERS, decideCommand, DomainError, DomainEvent, fold, normaliseDeep, RecordKind, Ref, SCHEMA_VERSIONS,
-  streamIdOf, World,
+  authorise, authorityRefs, Command, DECIDERS, decideCommand, DomainError, normaliseDeep, RecordKind, Ref, SCHEMA_VERSIONS, streamIdOf, World,
 } from '@reform-ledger/domain';
-import { AppendResult, ConcurrentAppendError, Ledger, StoredEvent, VersionConflictError } from '@reform-ledger/ledger';
+import { AppendResult, ConcurrentAppendError, Ledger, VersionConflictError } from '@reform-ledger/ledger';
 import type { Actor } from '../auth/api-keys';
+import { loadRecord } from './folded-streams';
 import type { Submission } from './validate';
 
 /** What a write returns; a retry with the same key returns the same body. */
@@ -35,8 +35,6 @@ export const RETRY_DEADLINE_MS = 2000;
 const BACKOFF_BASE_MS = 2;
 const BACKOFF_CAP_MS = 100;
 
-const toDomain = (e: StoredEvent): DomainEvent => ({ type: e.type, occurredAt: e.occurredAt, data: e.data });
-
 const toRecorded = (r: AppendResult): Recorded => ({
   streamId: r.streamId,
   streamVersion: r.streamVersion,
@@ -58,7 +56,7 @@ const worldOf = (ledger: Ledger) => {
   const load = async (refs: Ref[]) => {
     for (const ref of refs) {
       const key = streamIdOf(ref.kind, ref.id);
-      if (!states.has(key)) states.set(key, fold(DECIDERS[ref.kind], (await ledger.readStream(key)).map(toDomain)));
+      if (!states.has(key)) states.set(key, (await loadRecord(ledger, ref.kind, ref.id)).state);
     }
   };
   return { world, loaded, load };
@@ -79,7 +77,8 @@ const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
 };
 
 /**
- * One attempt of the command path: read the stream and fold it, load what the decision reads,
+ * One attempt of the command path: read the stream and fold it (from the state kept after the last
+ * write: loadRecord), load what the decision reads,
  * authorise, answer a retried key with its first result, check the pinned version, decide, append
  * with the expected version. Reading the stream before looking up the key means a concurrent retry
  * that already sees the first write also finds its key.
@@ -87,9 +86,7 @@ const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
 const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, context: WriteContext): Promise<Recorded> => {
   const decider = DECIDERS[keyed.kind];
   const streamId = streamIdOf(keyed.kind, keyed.id);
-  const history = await ledger.readStream(streamId);
-  const version = history.length ? history[history.length - 1].streamVersion : 0;
-  const state = fold(decider, history.map(toDomain));
+  const { state, version } = await loadRecord(ledger, keyed.kind, keyed.id);
   const { world, loaded, load } = worldOf(ledger);
   await load(decider.needs(command, state));
   // Who may write reads the author's unit and the writers' (merged units pass their work on): load until nothing is missing.
