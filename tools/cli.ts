@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
+import { UPCASTERS } from '@reform-ledger/domain';
 import {
   backupLedger, defaultKeyPath, KeyRing, Ledger, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
 } from '@reform-ledger/ledger';
@@ -129,7 +130,10 @@ const main = async () => {
   if (command !== 'rebuild' && command !== 'projector') usage();
   const views = command === 'rebuild' ? viewsNamed(arg) : [];
   const db = await openDatabase();
+  // The ledger as the app reads it (ledgerOver): the domain's upcasters registered. Not imported from the app,
+  // which would load all of it (Nest, the routes) into a rebuild that runs in 256 MB.
   const ledger = new Ledger(db.pool);
+  for (const upcaster of UPCASTERS) ledger.registerUpcaster(upcaster);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS, { onError: (error) => console.error(error) });
   try {

@@ -13,7 +13,8 @@ import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AUTH_FAILURES_PER_MINUTE, authFailuresFromEnv, AuthThrottle } from './auth/auth-throttle';
 import { DatabaseModule } from './database.module';
-import { EventsController, RecordEventsHandler } from './events/events.controller';
+import { COMMAND_HANDLERS } from './events/commands';
+import { EventsController } from './events/events.controller';
 import { flatten } from './events/validate';
 import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
@@ -85,7 +86,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       AuthThrottle,
       ApiKeys,
       AuthGuard,
-      RecordEventsHandler,
+      ...COMMAND_HANDLERS,
       TreeHeads,
       ...REPORT_PROVIDERS,
       Marks,

@@ -3,8 +3,9 @@
  * the module-boundary rule lets them import (`@reform-ledger/api`, eslint.config.mjs).
  */
 export { createApp } from './app';
-export { recordOne } from './events/command-path';
-export type { Write, WriteContext } from './events/command-path';
+export { ledgerOver } from './database.module';
+export type { Keyed, WriteContext } from './events/command-path';
+export { RecordBatch, RecordBatchHandler, RecordEvent, RecordEventHandler } from './events/commands';
 export type { Mark } from './marks';
 export { reportCommand } from './reports/report-command';
 export { loadScenario } from './scenario/load';
