@@ -17,6 +17,7 @@ import { flatten } from './events/validate';
 import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
 import { MarksController } from './marks.controller';
+import { MeController } from './me.controller';
 import { serveOpenApi } from './openapi';
 import { QueryParamsInterceptor } from './query-params';
 import { ProjectionsModule } from './views/projections.module';
@@ -25,6 +26,7 @@ import { AdminViewsController } from './views/admin-views.controller';
 import { AuditController } from './audit/audit.controller';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
 import { invalid, ProblemFilter, sendProblem, toProblem } from './problem';
+import { serveWeb } from './web';
 
 export type AppOptions = {
   /** Provision the documented demo keys (demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>). */
@@ -47,7 +49,7 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
 };
 
 /** Every controller of the API (the OpenAPI contract test walks them). */
-export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController, ReportsController];
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, MeController, AuditController, AdminViewsController, ReportsController];
 
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
@@ -84,6 +86,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   app.disable('x-powered-by');
   app.set('etag', false); // write responses carry their own ETag: the stream version
   app.use(requestId);
+  serveWeb(app);
   // Batches may be large; a single event is small. Parser errors (bad JSON, too large) become problems.
   const small = json({ limit: '1mb' });
   const large = json({ limit: '32mb' });

@@ -75,10 +75,31 @@ export const SCHEMAS = {
     byUnit: list(object({ unitId: string('Lead unit'), total: integer(), completed: integer() })),
     cut: ref('Cut'),
   }),
+  ProgressSeries: object({
+    planId: string(), unitId: nullable(string('The unitId filter, if any')), step: string('', { enum: ['day', 'week', 'month'] }),
+    points: list(object({
+      asOf: date('The day (valid time) of this point'), total: integer(), completed: integer(), completedOnTime: integer(), overdue: integer(), inProgress: integer(),
+    }), 'From `from` to `to` (always the last point), a step apart'),
+    cut: ref('Cut'),
+  }),
+  UnitList: object({
+    units: list(object({
+      unitId: string(), name: string('As registered (its latest name at the cut)'), kind: string(), status: string('', { enum: ['active', 'merged', 'dissolved'] }),
+      parentUnitId: nullable(string('The unit above it, while active')), intoUnitId: nullable(string('The unit it merged into')), since: nullable(date('Merged or dissolved on')),
+    })),
+    cut: ref('Cut'),
+  }),
+  Me: object({
+    keyId: string(), role: string('', { enum: ['department', 'inspector', 'manager', 'admin'] }), unitId: nullable(string('The unit the key acts for')),
+    unitName: nullable(string('Its name as registered')), demo: { type: 'boolean', description: 'The install runs in demo mode (demo keys, seed district)' },
+  }),
+  DemoKeys: object({
+    keys: list(object({ token: string('The key itself (a demo key is its own token)'), role: string('', { enum: ['department', 'inspector', 'manager', 'admin'] }), unitId: nullable(string()), unitName: nullable(string()) })),
+  }),
   TaskBoard: object({
     planId: string(), unitId: nullable(string()),
     tasks: list(object({
-      taskId: string(), title: string(), field: string(), status: string('', { enum: ['open', 'done', 'cancelled'] }), leadUnitId: string(),
+      taskId: string(), title: string(), field: string(), fieldName: string('The field\'s Vietnamese name'), status: string('', { enum: ['open', 'done', 'cancelled'] }), leadUnitId: string(),
       supportingUnitIds: list(string()), dueOn: date(), completedOn: nullable(date()),
       progress: nullable(object({ numerator: integer(), denominator: integer(), percent: { type: 'number' }, reportedOn: date() }, [], 'The latest reported progress')),
     })),
