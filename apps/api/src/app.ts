@@ -7,7 +7,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
-import type { Database } from '@reform-ledger/ledger';
+import { Database, KeyRing } from '@reform-ledger/ledger';
 import { ApiKeys } from './auth/api-keys';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -24,6 +24,7 @@ import { ProjectionsModule } from './views/projections.module';
 import { ViewsController } from './views/views.controller';
 import { AdminViewsController } from './views/admin-views.controller';
 import { AuditController } from './audit/audit.controller';
+import { TreeHeads } from './audit/tree-heads';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
 import { invalid, ProblemFilter, sendProblem, toProblem } from './problem';
 import { serveWeb } from './web';
@@ -35,6 +36,8 @@ export type AppOptions = {
   logLevel?: string;
   /** Run the projector in this process (default); false when it runs as its own process. */
   projector?: boolean;
+  /** The ledger's signing key (main.ts opens the key file); default a key held in memory only (tests). */
+  keys?: KeyRing;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -54,7 +57,7 @@ export const CONTROLLERS = [HealthController, EventsController, ApiKeysControlle
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
     imports: [
-      DatabaseModule.forDatabase(db),
+      DatabaseModule.forDatabase(db, options.keys ?? KeyRing.ephemeral()),
       ProjectionsModule.register(options.projector ?? true),
       CqrsModule.forRoot(),
       LoggerModule.forRoot({
@@ -72,6 +75,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       ApiKeys,
       AuthGuard,
       RecordEventsHandler,
+      TreeHeads,
       ...REPORT_PROVIDERS,
       Marks,
       Readiness,

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { Database, Ledger } from '@reform-ledger/ledger';
+import { Database, KeyRing, Ledger } from '@reform-ledger/ledger';
 import { TemporalStore } from '@reform-ledger/projections';
 
 export const DATABASE = Symbol('DATABASE');
@@ -42,20 +42,21 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides the opened database, the ledger over it, and the views' store (TypeORM, same database). */
+/** Provides the opened database, the ledger over it (signing with `keys`), its keys, and the views' store (TypeORM, same database). */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forDatabase(db: Database) {
+  static forDatabase(db: Database, keys: KeyRing) {
     return {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE, useValue: db },
-        { provide: Ledger, useValue: new Ledger(db.pool) },
+        { provide: KeyRing, useValue: keys },
+        { provide: Ledger, useValue: new Ledger(db.pool, { signer: keys }) },
         { provide: TemporalStore, useFactory: () => TemporalStore.open(db.url) },
         DatabaseLifecycle,
       ],
-      exports: [DATABASE, Ledger, TemporalStore],
+      exports: [DATABASE, KeyRing, Ledger, TemporalStore],
     };
   }
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { timeZone, useTimeZone } from '@reform-ledger/calendar';
-import { Ledger, openDatabase } from '@reform-ledger/ledger';
+import { KeyRing, Ledger, LedgerTree, openDatabase, SigningKeyError } from '@reform-ledger/ledger';
 import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
 import { Marks, Readiness } from './marks';
@@ -14,11 +14,20 @@ const main = async () => {
   // A failed build is reported and the API starts anyway (its pages then answer 404 at /).
   const web = ensureWebBuild((line) => console.log(line)).catch((error) => console.error(`  web app not built: ${error.message}`));
   const db = await openDatabase();
+  // The signing key, outside the database. Made on the first start; once the ledger holds events, a
+  // missing key file stops the start (unless LEDGER_NEW_SIGNING_KEY=true) rather than silently making another.
+  let keys: KeyRing;
+  try {
+    keys = KeyRing.open({ create: !(await new LedgerTree(db.pool).holdsLedger()) || process.env.LEDGER_NEW_SIGNING_KEY === 'true' });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   // Demo keys come with the embedded default (or DEMO_KEYS=true), never in production.
   const demo = process.env.NODE_ENV !== 'production' && (db.engine === 'embedded' || process.env.DEMO_KEYS === 'true');
   const seed = demo && process.env.SCENARIO !== 'off';
   // The projector runs here unless PROJECTOR=external (then: npm run projector, as its own process).
-  const app = await createApp(db, { demo, projector: process.env.PROJECTOR !== 'external' });
+  const app = await createApp(db, { demo, keys, projector: process.env.PROJECTOR !== 'external' });
   // /health answers 503 `loading` from the moment the server listens until the seed district is in and the views have it.
   if (seed) app.get(Readiness).start('seed district Đắk Song 2022');
   const port = Number(process.env.PORT ?? 3000);
@@ -51,6 +60,6 @@ const main = async () => {
 };
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof SigningKeyError ? error.message : error);
   process.exit(1);
 });

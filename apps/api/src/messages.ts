@@ -228,6 +228,23 @@ export const MESSAGES: Record<string, Entry> = {
     vi: (p) => `Đơn vị ${p.unitId} không có trong sổ đăng ký đơn vị tại lát cắt này: kiểm tra lại mã đơn vị, hoặc chọn asOf muộn hơn.`,
     en: (p) => `Unit ${p.unitId} is not in the unit registry at this cut: check the unit id, or choose a later asOf.`,
   },
+  'tree_head.none': {
+    vi: () => 'Sổ cái chưa có sự kiện nào nên chưa có đầu cây được ký: hãy ghi sự kiện trước.',
+    en: () => 'The ledger holds no event yet, so there is no signed tree head: record an event first.',
+  },
+  'tree_head.not_found': {
+    vi: (p) => `Không có đầu cây được ký với kích thước ${p.treeSize}: dùng treeSize của một đầu cây từ GET /api/v1/audit/tree-head, hoặc bỏ tham số để dùng đầu cây mới nhất.`,
+    en: (p) => `No signed tree head has size ${p.treeSize}: use the treeSize of a head from GET /api/v1/audit/tree-head, or leave it out for the latest.`,
+  },
+  'tree_head.ledger_rewritten': {
+    vi: (p) => `Sổ cái không còn giữ sự kiện ở vị trí ${p.position} như cây Merkle đã ghi: nó đã bị sửa hoặc xóa sau khi đầu cây được ký. Không ký đầu cây mới; hãy chạy GET /api/v1/audit/verify.`,
+    en: (p) => `The ledger no longer holds the event at position ${p.position} as the Merkle tree recorded it: it was changed or deleted after a head was signed. No new head is signed; run GET /api/v1/audit/verify.`,
+  },
+  'proof.not_in_tree': {
+    vi: (p) => `Sự kiện ở vị trí ${p.position} không nằm trong cây kích thước ${p.treeSize}: vị trí chưa có (hoặc là chỗ trống của một lần ghi bị hủy), hoặc được ghi sau đầu cây đó; hãy lấy đầu cây mới hơn.`,
+    en: (p) => `No event at position ${p.position} is in the tree of size ${p.treeSize}: the position holds nothing (or the hole of a rolled-back append), or was recorded after that head; take a newer head.`,
+  },
+  'query.tree_size_above': { vi: (p) => `lớn hơn kích thước cây sau (${p.to})`, en: (p) => `is larger than the later tree size (${p.to})` },
   'stream.not_found': { vi: (p) => `Chưa có sự kiện nào trên ${p.streamId}: kiểm tra loại và mã hồ sơ (ví dụ task:NV-01).`, en: (p) => `No events on ${p.streamId}: check the kind and id (e.g. task:NV-01).` },
   'api_key.not_found': { vi: (p) => `Không có khóa ${p.keyId}.`, en: (p) => `No API key ${p.keyId}.` },
   'internal': { vi: () => 'Đã xảy ra lỗi không mong muốn; lỗi đã được ghi nhận (kèm requestId).', en: () => 'An unexpected error occurred; it has been logged (with the requestId).' },

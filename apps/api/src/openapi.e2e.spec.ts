@@ -133,7 +133,7 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
         .toEqual({ route: `${route.method} ${route.path}`, status: 400, code: 'request.invalid' });
       expect(refused.body.errors[0]).toMatchObject({ field: 'bogus' });
     }
-  }, 30_000); // every parameter of every route: some 200 requests on a loaded machine
+  }, 30_000); // many calls over HTTP, on a machine shared by several test suites
 
   it('gives every route that takes format a spreadsheet (SHEETS, by route path) and declares its XLSX and CSV answers', () => {
     const reflector = new Reflector();
@@ -180,7 +180,7 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
       return res;
     };
     const inspector = { token: 'demo-inspector' };
-    for (const { path, method } of operations().filter((o) => o.method === 'get' && !['/api/v1/audit/export', '/api/v1/audit/diff', '/metrics', '/api/v1/reports/cchc'].includes(o.path))) {
+    for (const { path, method } of operations().filter((o) => o.method === 'get' && !['/api/v1/audit/export', '/api/v1/audit/diff', '/api/v1/audit/proof', '/api/v1/audit/consistency', '/metrics', '/api/v1/reports/cchc'].includes(o.path))) {
       await check(method, path, 200, path.includes('/audit/') ? inspector : {});
     }
     await check('get', '/api/v1/reports/cchc', 200, { query: '?year=2022&asOf=2022-11-30' });
@@ -191,6 +191,10 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
       await check('get', '/api/v1/audit/diff', 200, { ...inspector, query: `?view=${view}&from=0` });
     }
     await check('get', '/api/v1/audit/activity', 200, { ...inspector, query: '?ownerUnit=phong-noi-vu' });
+    await check('get', '/api/v1/audit/proof', 200, { ...inspector, query: '?position=1' });
+    await check('get', '/api/v1/audit/proof', 404, { ...inspector, query: '?position=1&treeSize=999999' });
+    await check('get', '/api/v1/audit/consistency', 200, { ...inspector, query: '?from=1' });
+    await check('get', '/api/v1/audit/consistency', 400, { ...inspector, query: '?from=999999' });
     await check('post', '/api/v1/{collection}/{id}/events', 201, { send: examples.taskDefined(), ids: { id: 'T-70' } });
     await check('post', '/api/v1/events:batch', 201, { send: [{ stream: { kind: 'task', id: 'T-71' }, ...examples.taskDefined(), idempotencyKey: 'contract-item' }] });
     const issued = await check('post', '/api/v1/admin/api-keys', 201, { send: { role: 'manager', label: 'contract' } });
@@ -210,5 +214,5 @@ describe.each(testEngines())('the OpenAPI contract and the routes, on $name Post
       expect({ method, path, status, errors }).toEqual({ method, path, status, errors: [] });
     }
     expect(bodies.length).toBeGreaterThan(25);
-  });
+  }, 30_000); // many calls over HTTP, on a machine shared by several test suites
 });

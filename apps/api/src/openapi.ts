@@ -23,6 +23,13 @@ const integer = (description?: string): Schema => ({ type: 'integer', minimum: 0
 const list = (items: Schema, description?: string): Schema => ({ type: 'array', items, ...(description && { description }) });
 const anything = (description: string): Schema => ({ type: 'object', additionalProperties: true, description });
 
+const treeHead = object({
+  format: string('', { enum: ['reform-ledger-tree-head/1'] }), treeSize: integer('Leaves: the events of the gap-free feed up to lastPosition'),
+  rootHash: string('The RFC 9162 root, hex'), lastPosition: integer('The position of the last event in the tree'),
+  timestamp: string('When it was signed (database clock, UTC): nothing in it was recorded later'), keyId: string(),
+  signature: string('Ed25519 over "reform-ledger/tree-head/1\\n<treeSize>\\n<rootHash>\\n<lastPosition>\\n<timestamp>", base64'),
+}, [], 'A signed tree head: keep this body as it is (head.json) to prove later that the ledger still extends it');
+
 const counts = {
   applications: integer('Every application received, withdrawn ones included'),
   withdrawn: integer('Of those, withdrawn'),
@@ -167,7 +174,30 @@ export const SCHEMAS = {
       events: list(ref('StoredEvent'), 'The events between the two cuts on the streams that feed it'),
     },
   },
-  Verify: object({ ok: { type: 'boolean' }, checked: integer(), firstBrokenPosition: integer(), reason: string() }, ['firstBrokenPosition', 'reason']),
+  Verify: object({
+    ok: { type: 'boolean' }, checked: integer('Events checked'), checks: list(string(), 'The kinds of check made (hashes, chains, signatures, recording times, the Merkle tree against N signed heads)'),
+    firstBrokenPosition: integer('The lowest position found wrong or missing'), reason: string(),
+    range: object({ fromPosition: integer(), toPosition: integer() }, [], 'Where the tree stops matching a signed head: an event between these positions was removed, inserted or changed'),
+    treeSize: integer('Leaves rebuilt'), headsChecked: integer('Signed heads the rebuilt tree was compared with'),
+    unsignedBeforeSigning: integer('Events recorded before appends were signed (an older install), before the first signed one'),
+  }, ['firstBrokenPosition', 'reason', 'range']),
+  TreeHead: treeHead,
+  PublicKey: object({
+    algorithm: string('', { enum: ['Ed25519'] }), keyId: string('The key in use: the first 16 bytes of the SHA-256 of the raw public key, hex'),
+    publicKey: string('The raw 32-byte public key, base64'),
+    keys: list(object({
+      keyId: string(), publicKey: string('base64'), createdAt: string(),
+      endorsements: list(object({ by: string('The endorsing key id'), signature: string('Ed25519 over "reform-ledger/key/1\\n<keyId>\\n<publicKey>", base64') })),
+    }), 'Every key the ledger has had (rotation keeps the old ones), each endorsed by the key before and after it'),
+  }),
+  InclusionProof: object({
+    head: treeHead, treeSize: integer(), leafIndex: integer('The event\'s rank in the feed (0-based): its leaf'), position: integer('Its ledger position'),
+    leafHash: string('SHA-256(0x00 || the event\'s hash), hex'), path: list(string('hex'), 'The audit path of RFC 9162 §2.1.3'),
+  }),
+  ConsistencyProof: object({
+    from: integer('The earlier tree size'), to: integer('The later tree size'), fromHead: nullable(treeHead), toHead: treeHead,
+    path: list(string('hex'), 'The consistency proof of RFC 9162 §2.1.4'),
+  }),
   Marks: object({ marks: list(mark) }),
   Mark: mark,
   Health: {

@@ -98,6 +98,10 @@ export const PARAMS = {
     description: 'json (the default); xlsx: the answer as a workbook (a sheet per table, Vietnamese headers, real dates shown dd/mm/yyyy); '
       + 'csv: its first table (UTF-8 with a BOM, dates YYYY-MM-DD). Both start with a row naming the cut.',
   }),
+  leafPosition: spec({ name: 'position', schema: { type: 'integer', minimum: 1 }, example: 1, parse: position, description: 'The ledger position of the event to prove (required)' }),
+  treeSize: spec({ name: 'treeSize', schema: { type: 'integer', minimum: 1 }, parse: position, description: 'The size of a signed tree head (its treeSize). Default: the latest head' }),
+  treeFrom: spec({ name: 'from', schema: { type: 'integer', minimum: 1 }, example: 1, parse: position, description: 'The earlier tree size: that of the head you kept (required)' }),
+  treeTo: spec({ name: 'to', schema: { type: 'integer', minimum: 1 }, parse: position, description: 'The later tree size, a signed head\'s. Default: the latest head' }),
   period: spec({
     name: 'period', schema: { type: 'string', enum: [...PERIODS], default: 'year' }, example: 'year', parse: oneOf(PERIODS),
     description: 'The reporting period: the year, H1 (the first half) or a quarter Q1…Q4',

@@ -1,7 +1,11 @@
 export * from './errors';
 export * from './ledger';
-export * from './consumer';
 export * from './database';
 export { migrate, MIGRATIONS } from './schema';
 export { uuidv7, isUuid } from './uuid';
 export * from './bundle';
+export * from './signing';
+export * from './keys';
+export * from './merkle';
+export * from './tree';
+export * from './check';

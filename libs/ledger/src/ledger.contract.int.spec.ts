@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
   buildBundle,
-  Consumer,
   Database,
   IdempotencyKeyReusedError,
   Ledger,
@@ -27,7 +26,7 @@ const ev = (type = 'TaskCompleted', data: unknown = { taskId: 'T-07' }, occurred
 const countEvents = async (pool: Pool) => Number((await pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
 
 const reset = (pool: Pool) =>
-  pool.query(`TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_checkpoints;
+  pool.query(`TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_tree, ledger_tree_heads;
               ALTER SEQUENCE ledger_position_seq RESTART`);
 
 describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => {
@@ -106,7 +105,7 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       const events = await ledger.readStream('task:T-04');
       expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
       expect(new Set(events.map((e) => (e.data as { i: number }).i)).size).toBe(32);
-      expect(await ledger.verify()).toEqual({ ok: true, checked: 32 });
+      expect(await ledger.verify()).toMatchObject({ ok: true, checked: 32 });
     });
   });
 
@@ -406,7 +405,7 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
           await ledger.append(`chain:${s}`, [ev('Step', { s, i })], { metadata: { actor: { keyId: 'k', role: 'department' } } });
         }
       }
-      expect(await ledger.verify()).toEqual({ ok: true, checked: 12 });
+      expect(await ledger.verify()).toMatchObject({ ok: true, checked: 12 });
     };
     const tamper = async (sql: string) => {
       await reset(db.pool);
@@ -458,7 +457,7 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       db = await testDb.open();
       ledger = new Ledger(db.pool);
       expect(await countEvents(db.pool)).toBe(3);
-      expect(await ledger.verify()).toEqual({ ok: true, checked: 3 });
+      expect(await ledger.verify()).toMatchObject({ ok: true, checked: 3 });
       expect(await ledger.append('d:1', [ev(), ev()], { idempotencyKey: 'before-restart' })).toEqual({ ...r, duplicate: true });
       expect(await countEvents(db.pool)).toBe(3);
     }, 60_000);
@@ -526,42 +525,12 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
     });
   });
 
-  describe('migrations and the consumer', () => {
+  describe('migrations', () => {
     it('applies migrations once when several processes start together', async () => {
       const results = await Promise.all(Array.from({ length: 5 }, () => migrate(db.pool)));
       expect(results.flat()).toEqual([]);
       const { rows } = await db.pool.query('SELECT version FROM ledger_migrations');
       expect(rows.map((r: { version: number }) => r.version).sort()).toEqual(MIGRATIONS.map((m) => m.version));
-    });
-
-    it('commits rows with the checkpoint, rolls back both on failure, and leases one holder at a time', async () => {
-      await db.pool.query('CREATE TABLE IF NOT EXISTS consumer_rows (position bigint PRIMARY KEY)');
-      await db.pool.query('TRUNCATE consumer_rows');
-      let fail = true;
-      const handle = async (client: import('pg').PoolClient, events: StoredEvent[]) => {
-        for (const e of events) await client.query('INSERT INTO consumer_rows VALUES ($1)', [e.globalPosition]);
-        if (fail) throw new Error('projector crashed mid-batch');
-      };
-      const one = new Consumer(ledger, { name: 'view-x', handle, batchSize: 2 });
-      const two = new Consumer(ledger, { name: 'view-x', handle, batchSize: 2 });
-      try {
-        expect(await one.acquire()).toBe(true);
-        expect(await two.acquire()).toBe(false);
-        await ledger.append('c:1', [ev(), ev(), ev()]);
-        await expect(one.step()).rejects.toThrow('mid-batch');
-        expect(await one.checkpoint()).toBe(0);
-        expect((await db.pool.query('SELECT count(*)::int AS n FROM consumer_rows')).rows[0].n).toBe(0);
-        fail = false;
-        expect(await one.catchUp()).toBe(3);
-        expect(await one.checkpoint()).toBe(3);
-        expect((await db.pool.query('SELECT position FROM consumer_rows ORDER BY 1')).rows.map((r) => Number(r.position))).toEqual([1, 2, 3]);
-        await one.stop();
-        expect(await two.acquire()).toBe(true);
-        expect(await two.catchUp()).toBe(0);
-      } finally {
-        await one.stop();
-        await two.stop();
-      }
     });
   });
 });

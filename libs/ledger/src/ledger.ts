@@ -8,6 +8,10 @@ import {
   VersionConflictError,
 } from './errors';
 import { isUuid, uuidv7 } from './uuid';
+import { appendMessage, canonicalJson, eventDigest, TreeHead, utcMicros } from './signing';
+import { LedgerCheck, Verdict } from './check';
+import type { PublicKeys } from './keys';
+import { LedgerTree } from './tree';
 import { cutEnd, cutStart, isCalendarDate, isDateTime, timeZone } from '@reform-ledger/calendar';
 
 export type Actor = { keyId?: string; unitId?: string; role?: string; user?: string };
@@ -68,17 +72,30 @@ export type StoredEvent = {
   hash: string;
 };
 
-/** An event exactly as stored: `data` and `metadata` are PostgreSQL's jsonb text, which the hash covers. */
+/**
+ * An event exactly as stored: `data` and `metadata` are PostgreSQL's jsonb text, which the hash
+ * covers; `keyId` and `signature` (base64) are the append's signature (null before migration 3).
+ */
 export type ExportedEvent = {
   globalPosition: number; eventId: string; streamId: string; streamVersion: number; prevPosition: number | null;
   type: string; schemaVersion: number; data: string; metadata: string; occurredAt: string; recordedAt: string;
-  idempotencyKey: string | null; prevHash: string; hash: string;
+  idempotencyKey: string | null; prevHash: string; hash: string; keyId: string | null; signature: string | null;
 };
 type ExportedRow = {
   global_position: string; event_id: string; stream_id: string; stream_version: number; prev_position: string | null;
   type: string; schema_version: number; data: string; metadata: string; occurred_at: string; recorded_at: string;
-  idempotency_key: string | null; prev_hash: string; hash: string;
+  idempotency_key: string | null; prev_hash: string; hash: string; key_id: string | null; signature: string | null;
 };
+const EXPORT_COLUMNS = `global_position, event_id, stream_id, stream_version, prev_position, type, schema_version, data::text AS data,
+  metadata::text AS metadata, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
+  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, idempotency_key,
+  encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash, key_id, encode(signature, 'base64') AS signature`;
+const toExported = (r: ExportedRow): ExportedEvent => ({
+  globalPosition: Number(r.global_position), eventId: r.event_id, streamId: r.stream_id, streamVersion: r.stream_version,
+  prevPosition: r.prev_position === null ? null : Number(r.prev_position), type: r.type, schemaVersion: r.schema_version,
+  data: r.data, metadata: r.metadata, occurredAt: r.occurred_at, recordedAt: r.recorded_at, idempotencyKey: r.idempotency_key,
+  prevHash: r.prev_hash, hash: r.hash, keyId: r.key_id, signature: r.signature === null ? null : r.signature.replace(/\n/g, ''),
+});
 
 /** Transforms the data of (type, fromVersion) into the data of version fromVersion + 1. Applied on read. */
 export type Upcaster = { type: string; fromVersion: number; upcast: (data: any) => unknown };
@@ -93,15 +110,14 @@ export type ReadAllOptions = TimeCut & { after?: number; limit?: number; types?:
 /** What a projection reads of an event: no envelope beyond what folding needs (the feed is cheaper to read). */
 export type FeedEvent = Pick<StoredEvent, 'globalPosition' | 'streamId' | 'streamVersion' | 'type' | 'schemaVersion' | 'data' | 'occurredAt'>;
 
-export type VerifyResult = {
-  ok: boolean;
-  checked: number;
-  firstBrokenPosition?: number;
-  reason?: string;
-};
+export type VerifyResult = Verdict;
+
+/** Signs appends (keys.ts, KeyRing). Without one, events are stored unsigned (and verify says so). */
+export type AppendSigner = { keyId: string; sign(message: Buffer): Buffer };
 
 export type LedgerOptions = {
   upcasters?: Upcaster[];
+  signer?: AppendSigner;
   maxPayloadBytes?: number;
   maxEventsPerAppend?: number;
 };
@@ -169,7 +185,7 @@ export class Ledger {
     if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
       throw new LedgerInputError('idempotency_key.invalid', 'idempotencyKey', 'Idempotency key must be 1 to 200 characters');
     }
-    const prepared = this.prepare(streamId, events, options.metadata);
+    const prepared = this.prepare(streamId, events, options.metadata, key);
     const fingerprint = fingerprintOf(options.request ?? prepared.fingerprint);
 
     try {
@@ -423,22 +439,13 @@ export class Ledger {
     let after = range.after ?? 0;
     for (;;) {
       const { rows } = await this.feedQuery<ExportedRow>(
-        `SELECT global_position, event_id, stream_id, stream_version, prev_position, type, schema_version, data::text AS data,
-                metadata::text AS metadata, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
-                to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at, idempotency_key,
-                encode(prev_hash, 'hex') AS prev_hash, encode(hash, 'hex') AS hash
-           FROM ledger_events WHERE global_position > $1 AND global_position <= $2
+        `SELECT ${EXPORT_COLUMNS} FROM ledger_events WHERE global_position > $1 AND global_position <= $2
             AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY global_position LIMIT $3`,
         [after, range.to ?? Number.MAX_SAFE_INTEGER, range.batchSize ?? 5000],
       );
       if (rows.length === 0) return;
-      yield rows.map((r) => ({
-        globalPosition: Number(r.global_position), eventId: r.event_id, streamId: r.stream_id, streamVersion: r.stream_version,
-        prevPosition: r.prev_position === null ? null : Number(r.prev_position), type: r.type, schemaVersion: r.schema_version,
-        data: r.data, metadata: r.metadata, occurredAt: r.occurred_at, recordedAt: r.recorded_at, idempotencyKey: r.idempotency_key,
-        prevHash: r.prev_hash, hash: r.hash,
-      }));
+      yield rows.map(toExported);
       after = Number(rows[rows.length - 1].global_position);
     }
   }
@@ -461,73 +468,32 @@ export class Ledger {
   }
 
   /**
-   * Re-computes every event's hash and walks each stream's chain in position order. Detects an
-   * altered row (data or metadata), a deleted row (a broken link or a stream head that points past
-   * the last event found) and reordered rows (the hash covers position and version). Reports the
-   * lowest position that is wrong or missing.
+   * Checks the whole ledger in one snapshot (check.ts): every event's hash recomputed, every stream's
+   * chain walked to its head row, every append's signature against `keys` (the key file's, never the
+   * database's), recording times, and the Merkle tree rebuilt and compared with every signed head in
+   * the database and the `trusted` ones (kept outside it). Reports the lowest position that is wrong
+   * or missing, or the range where the tree stops matching a head.
    */
-  async verify(): Promise<VerifyResult> {
-    const streams = new Map<string, { version: number; hash: string; position: number | null }>();
-    let checked = 0;
-    let broken: { position: number; reason: string } | undefined;
-    const flag = (position: number, reason: string) => {
-      if (!broken || position < broken.position) broken = { position, reason };
+  async verify(options: { keys?: PublicKeys; trusted?: TreeHead[] } = {}): Promise<VerifyResult> {
+    const run = async (client: Pick<PoolClient, 'query'>) => {
+      const heads = await new LedgerTree(this.pool).heads(client);
+      const check = new LedgerCheck({ keys: options.keys, heads, trusted: options.trusted });
+      for (let after = 0; ;) {
+        const { rows } = await client.query<ExportedRow>(
+          `SELECT ${EXPORT_COLUMNS} FROM ledger_events WHERE global_position > $1 ORDER BY global_position LIMIT 5000`, [after]);
+        if (rows.length === 0) break;
+        for (const row of rows) check.add(toExported(row));
+        after = Number(rows[rows.length - 1].global_position);
+      }
+      const { rows: streams } = await client.query<{ stream_id: string; version: number; head_position: string; head_hash: string }>(
+        `SELECT stream_id, version, head_position, encode(head_hash, 'hex') AS head_hash FROM ledger_streams`);
+      return check.finish(streams.map((h) => ({ streamId: h.stream_id, version: h.version, position: Number(h.head_position), hash: h.head_hash })));
     };
-    let after = -1;
-    for (;;) {
-      const { rows } = await this.query<{
-        global_position: string;
-        stream_id: string;
-        stream_version: number;
-        prev_position: string | null;
-        prev_hash: string;
-        hash: string;
-        intact: boolean;
-      }>(
-        `SELECT global_position, stream_id, stream_version, prev_position, encode(prev_hash, 'hex') AS prev_hash,
-                encode(hash, 'hex') AS hash,
-                hash = ledger_event_hash(prev_hash, event_id, stream_id, stream_version, global_position,
-                  prev_position, type, schema_version, data, metadata, occurred_at, recorded_at, idempotency_key) AS intact
-           FROM ledger_events WHERE global_position > $1 ORDER BY global_position LIMIT 5000`,
-        [after],
-      );
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        const position = Number(row.global_position);
-        const prevPosition = row.prev_position === null ? null : Number(row.prev_position);
-        const state = streams.get(row.stream_id) ?? { version: 0, hash: '', position: null };
-        checked++;
-        if (!row.intact) flag(position, 'hash mismatch: the event was altered');
-        if (prevPosition !== state.position) {
-          const missing = prevPosition !== null && (state.position === null || prevPosition > state.position);
-          flag(missing ? prevPosition : position, missing ? 'event missing from its stream' : 'stream chain reordered');
-        } else if (row.stream_version !== state.version + 1 || row.prev_hash !== state.hash) {
-          flag(position, 'broken link to the previous event of the stream');
-        }
-        streams.set(row.stream_id, { version: row.stream_version, hash: row.hash, position });
-      }
-      after = Number(rows[rows.length - 1].global_position);
-    }
-    const { rows: heads } = await this.query<{
-      stream_id: string;
-      version: number;
-      head_position: string;
-      head_hash: string;
-    }>(`SELECT stream_id, version, head_position, encode(head_hash, 'hex') AS head_hash FROM ledger_streams`);
-    for (const head of heads) {
-      const state = streams.get(head.stream_id);
-      if (!state || state.version !== head.version || state.hash !== head.head_hash) {
-        flag(Number(head.head_position), 'stream head does not match its last event (an event was removed)');
-      }
-      streams.delete(head.stream_id);
-    }
-    for (const [, state] of streams) flag(state.position ?? 0, 'events of a stream with no head');
-    return broken
-      ? { ok: false, checked, firstBrokenPosition: broken.position, reason: broken.reason }
-      : { ok: true, checked };
+    if (this.session) return run(this.session);
+    return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', run);
   }
 
-  private prepare(streamId: string, events: NewEvent[], batchMetadata: EventMetadata = {}) {
+  private prepare(streamId: string, events: NewEvent[], batchMetadata: EventMetadata = {}, idempotencyKey?: string) {
     if (typeof streamId !== 'string' || streamId.trim().length === 0 || streamId.length > MAX_STREAM_ID_LENGTH
       || hasControlCharacter(streamId)) {
       throw new LedgerInputError('stream_id.invalid', 'streamId',
@@ -562,10 +528,19 @@ export class Ledger {
       }
       const metadata = { ...batchMetadata, ...event.metadata };
       assertSerialisable(metadata, `${field}.metadata`);
-      return { eventId, type: event.type, schemaVersion, data: event.data ?? null, metadata, occurredAt };
+      return { eventId, type: event.type, schemaVersion, data: event.data ?? null, metadata, occurredAt, stored: utcMicros(occurredAt)! };
     });
+    const signer = this.options.signer;
+    // One signature per append, over every event's digest (signing.ts); each row stores it.
+    const signature = signer && signer.sign(appendMessage(rows.map((r) => eventDigest({
+      eventId: r.eventId, streamId, type: r.type, schemaVersion: r.schemaVersion, data: r.data, metadata: r.metadata,
+      occurredAt: r.stored, idempotencyKey: idempotencyKey ?? null,
+    })))).toString('base64');
     return {
-      json: JSON.stringify(rows),
+      json: JSON.stringify(rows.map((r) => ({
+        eventId: r.eventId, type: r.type, schemaVersion: r.schemaVersion, data: r.data, metadata: r.metadata, occurredAt: r.stored,
+        ...(signer && { keyId: signer.keyId, signature }),
+      }))),
       fingerprint: rows.map((r) => [r.type, r.schemaVersion, r.data, r.occurredAt]),
     };
   }
@@ -683,11 +658,5 @@ const hasControlCharacter = (value: string) => [...value].some((c) => c.charCode
 
 const fingerprintOf = (request: unknown) => createHash('sha256').update(canonicalJson(request)).digest('hex');
 
-/** JSON with object keys sorted, so equal data gives equal text. */
-export const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
-      : v,
-  );
+export { canonicalJson };
 

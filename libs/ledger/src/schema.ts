@@ -14,7 +14,7 @@ import type { Pool } from 'pg';
 const CLOCK_IN_LOCK = `  -- Transaction time, read in position order (migration 2).
   v_now := clock_timestamp();
 `;
-const ledgerAppend = (create: string, clock: 'now' | 'in_lock') => `-- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
+const ledgerAppend = (create: string, clock: 'now' | 'in_lock', signed = false) => `-- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
 -- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
 -- append with the same key committed first).
 ${create} ledger_append(p_stream_id text, p_expected integer, p_idempotency_key text,
@@ -91,10 +91,10 @@ ${clock === 'now' ? '' : CLOCK_IN_LOCK}  v_first := nextval('ledger_position_seq
   END LOOP;
 
   INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
-    schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash)
+    schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash${signed ? ', key_id, signature' : ''})
   SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, p_stream_id, a_version[k], a_prev_position[k],
     ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
-    v_now, p_idempotency_key, a_prev_hash[k], a_hash[k]
+    v_now, p_idempotency_key, a_prev_hash[k], a_hash[k]${signed ? ", ev->>'keyId', decode(ev->>'signature', 'base64')" : ''}
   FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, k);
 
   IF v_exists THEN
@@ -218,6 +218,46 @@ ${ledgerAppend('CREATE FUNCTION', 'now')}`,
     sql: /* sql */ `
 ${ledgerAppend('CREATE OR REPLACE FUNCTION', 'in_lock')}
 CREATE INDEX ledger_events_recorded_at ON ledger_events (recorded_at, global_position);
+`,
+  },
+  {
+    version: 3,
+    name: 'signed appends, the Merkle tree and its signed heads; no checkpoints',
+    sql: /* sql */ `
+-- The append's Ed25519 signature (signing.ts) and the id of the key that made it; NULL on events
+-- recorded before this migration.
+ALTER TABLE ledger_events ADD COLUMN key_id text, ADD COLUMN signature bytea;
+${ledgerAppend('CREATE OR REPLACE FUNCTION', 'in_lock', true)}
+-- The RFC 9162 Merkle tree over the gap-free feed (merkle.ts, tree.ts): every perfect subtree, by
+-- level and index; a leaf (level 0) is the event at rank \`index\` of the feed, at \`position\`.
+CREATE TABLE ledger_tree (
+  level smallint NOT NULL,
+  index bigint NOT NULL,
+  hash bytea NOT NULL,
+  position bigint,
+  PRIMARY KEY (level, index)
+);
+CREATE UNIQUE INDEX ledger_tree_leaf_position ON ledger_tree (position) WHERE level = 0;
+
+-- Signed tree heads (signing.ts, TreeHead). The key is outside the database: a row here that its
+-- key did not sign is refused by every verifier.
+CREATE TABLE ledger_tree_heads (
+  tree_size bigint PRIMARY KEY,
+  root_hash bytea NOT NULL,
+  last_position bigint NOT NULL,
+  signed_at text NOT NULL,
+  key_id text NOT NULL,
+  signature bytea NOT NULL
+);
+
+-- Copies of the public keys (the key file's own list is the authority), for exports and backups.
+CREATE TABLE ledger_signing_keys (
+  key_id text PRIMARY KEY,
+  record jsonb NOT NULL
+);
+
+-- The checkpointed consumer (consumer.ts) had no user but its own test: the projector keeps its own.
+DROP TABLE ledger_checkpoints;
 `,
   },
 ];

@@ -2,12 +2,13 @@ import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DECIDERS, RECORD_KINDS, RecordKind, RESPONSIBLE_UNIT_FIELDS, streamIdOf } from '@reform-ledger/domain';
-import { buildBundle, ExportedEvent, Ledger, StoredEvent } from '@reform-ledger/ledger';
+import { buildBundle, ExportedEvent, KeyRing, Ledger, LedgerTree, StoredEvent, TreeHead, TreeRegressionError } from '@reform-ledger/ledger';
 import { DIFFABLE, diffView, ViewReader } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
 import { ApiProblems, ApiResult } from '../openapi';
 import { invalid, Problem } from '../problem';
 import { Bound, Parsed, ParsedQuery, QueryParams } from '../query-params';
+import { TreeHeads } from './tree-heads';
 
 const STREAM = /^([a-z-]+):([A-Za-z0-9][A-Za-z0-9._~-]{0,127})$/;
 
@@ -29,10 +30,78 @@ const withStates = (kind: RecordKind, events: StoredEvent[]) => {
 @UseGuards(AuthGuard)
 @Roles('inspector', 'admin')
 export class AuditController {
+  private readonly tree: LedgerTree;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly reader: ViewReader,
-  ) {}
+    private readonly keys: KeyRing,
+    private readonly heads: TreeHeads,
+  ) {
+    this.tree = heads.signer.tree;
+  }
+
+  @Get('public-key')
+  @ApiOperation({ summary: 'The ledger\'s Ed25519 public key and key id, and every earlier key (rotation keeps them), each endorsed by its neighbours' })
+  @ApiResult('PublicKey')
+  @ApiProblems(401, 403)
+  publicKey() {
+    const own = this.keys.records.find((r) => r.keyId === this.keys.keyId)!;
+    return { algorithm: 'Ed25519', keyId: own.keyId, publicKey: own.publicKey, keys: this.keys.records };
+  }
+
+  @Get('tree-head')
+  @ApiOperation({
+    summary: 'A signed tree head at the current gap-free size (signed now if the ledger grew, else the latest): keep the body as it is (head.json)',
+    description: 'Heads are also signed within a second of the ledger growing. Later, GET /api/v1/audit/consistency?from=<its treeSize> proves the ledger extends it, '
+      + 'and npm run reform-ledger -- verify bundle.tar --trusted-head head.json checks a whole export against it.',
+  })
+  @ApiResult('TreeHead')
+  @ApiProblems(401, 403, 404, 409)
+  async treeHead(): Promise<TreeHead> {
+    try {
+      await this.heads.signer.signNow();
+    } catch (error) {
+      if (error instanceof TreeRegressionError) throw new Problem(409, 'tree_head.ledger_rewritten', { position: error.position });
+      throw error;
+    }
+    const head = await this.tree.latestHead();
+    if (!head) throw new Problem(404, 'tree_head.none');
+    return head;
+  }
+
+  /** The signed head of `treeSize`, or the latest one. */
+  private async signedHead(treeSize: number | undefined): Promise<TreeHead> {
+    const head = treeSize === undefined ? await this.tree.latestHead() : await this.tree.head(treeSize);
+    if (!head) throw treeSize === undefined ? new Problem(404, 'tree_head.none') : new Problem(404, 'tree_head.not_found', { treeSize });
+    return head;
+  }
+
+  @Get('proof')
+  @ApiOperation({ summary: 'That an event is in a signed tree head: its leaf index (rank in the feed), position, leaf hash and audit path (RFC 9162 §2.1.3)' })
+  @QueryParams('leafPosition', 'treeSize')
+  @ApiResult('InclusionProof')
+  @ApiProblems(400, 401, 403, 404)
+  async proof(@Parsed() p: ParsedQuery) {
+    if (p.leafPosition === undefined) throw invalid([{ field: 'position', reason: 'query.required' }]);
+    const head = await this.signedHead(p.treeSize);
+    const proof = await this.tree.inclusion(p.leafPosition, head.treeSize);
+    if (!proof) throw new Problem(404, 'proof.not_in_tree', { position: p.leafPosition, treeSize: head.treeSize });
+    return { head, ...proof };
+  }
+
+  @Get('consistency')
+  @ApiOperation({ summary: 'That the tree of size `from` (the head you kept) is a prefix of a later signed head: the consistency proof of RFC 9162 §2.1.4' })
+  @QueryParams('treeFrom', 'treeTo')
+  @ApiResult('ConsistencyProof')
+  @ApiProblems(400, 401, 403, 404)
+  async consistency(@Parsed() p: ParsedQuery) {
+    if (p.treeFrom === undefined) throw invalid([{ field: 'from', reason: 'query.required' }]);
+    const toHead = await this.signedHead(p.treeTo);
+    if (p.treeFrom > toHead.treeSize) throw invalid([{ field: 'from', reason: 'query.tree_size_above', params: { to: toHead.treeSize } }]);
+    const proof = await this.tree.consistency(p.treeFrom, toHead.treeSize);
+    return { ...proof, fromHead: await this.tree.head(p.treeFrom), toHead };
+  }
 
   @Get('streams/:streamId')
   @ApiOperation({ summary: 'Every event of a record with its full envelope (who, when recorded, hashes); as known at a moment; with the record\'s state before and after each event' })
@@ -92,11 +161,19 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Recompute every hash and walk every chain: { ok, checked, firstBrokenPosition? }' })
+  @ApiOperation({
+    summary: 'Check the whole ledger: every hash recomputed, every chain walked, every append\'s signature, recording times, and the Merkle tree against every signed head; says which checks it made',
+    description: 'Signatures and heads are checked with the key file\'s public keys, never the database\'s; the last head this process signed (kept beside the key) is checked too, so deleting head rows does not hide a deletion.',
+  })
   @ApiResult('Verify')
   @ApiProblems(401, 403)
   verify() {
-    return this.ledger.verify();
+    return this.verified();
+  }
+
+  private verified() {
+    const last = this.heads.signer.lastSigned();
+    return this.ledger.verify({ keys: this.keys, trusted: last ? [last] : [] });
   }
 
   @Get('export')
@@ -114,7 +191,7 @@ export class AuditController {
     const last = Math.min(await positionOf(p.boundTo, head), head);
     const events: ExportedEvent[] = [];
     for await (const batch of this.ledger.exportRange({ after: Math.max(0, first - 1), to: last })) events.push(...batch);
-    const verified = await this.ledger.verify();
+    const verified = await this.verified();
     const bundle = buildBundle(events, { afterPosition: Math.max(0, first - 1), toPosition: last }, verified, new Date().toISOString());
     res.setHeader('Content-Type', 'application/x-tar');
     res.setHeader('Content-Disposition', `attachment; filename="reform-ledger-${Math.max(1, first)}-${last}.tar"`);

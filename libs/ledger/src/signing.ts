@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * What the ledger's key signs. An append is signed once, when the application hands it to the
+ * database: over the digest of each of its events — id, stream, type, schema version, data,
+ * metadata, occurrence and idempotency key, everything the application knows before the database
+ * assigns position and time — so a row the database's owner inserts with SQL has no valid
+ * signature. Every row of the append stores the signature; a verifier groups the rows that carry
+ * the same signature (one append: one stream, consecutive positions) and checks it over their digests.
+ * Position, version and recording time are covered by the hash chain and the Merkle tree instead.
+ */
+export type SignedFields = {
+  eventId: string; streamId: string; type: string; schemaVersion: number;
+  data: unknown; metadata: unknown; occurredAt: string; idempotencyKey: string | null;
+};
+
+/** JSON with object keys sorted, so equal data gives equal text. */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+      : v,
+  );
+
+export const eventDigest = (e: SignedFields): Buffer =>
+  createHash('sha256').update(canonicalJson([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]), 'utf8').digest();
+
+const APPEND = Buffer.from('reform-ledger/append/1\n', 'utf8');
+export const appendMessage = (digests: Buffer[]): Buffer => Buffer.concat([APPEND, ...digests]);
+
+/** A signed tree head: what `GET /api/v1/audit/tree-head` returns and an inspector keeps as head.json. */
+export type TreeHead = {
+  format: 'reform-ledger-tree-head/1';
+  /** Leaves: the events of the gap-free feed up to lastPosition, in position order. */
+  treeSize: number;
+  /** The RFC 9162 root, hex. */
+  rootHash: string;
+  /** The position of the last event in the tree (0 when empty). */
+  lastPosition: number;
+  /** When it was signed (the database's clock, UTC, microseconds): no event in it was recorded later. */
+  timestamp: string;
+  keyId: string;
+  /** Ed25519 over headMessage, base64. */
+  signature: string;
+};
+
+export const headMessage = (h: Pick<TreeHead, 'treeSize' | 'rootHash' | 'lastPosition' | 'timestamp'>): Buffer =>
+  Buffer.from(`reform-ledger/tree-head/1\n${h.treeSize}\n${h.rootHash}\n${h.lastPosition}\n${h.timestamp}`, 'utf8');
+
+const DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant as PostgreSQL renders it back (UTC, six fraction digits: `2022-11-20T03:00:00.000000Z`),
+ * so what is signed is what is stored. Undefined for text that is not an ISO datetime with a zone.
+ */
+export const utcMicros = (text: string): string | undefined => {
+  const m = DATETIME.exec(text);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}${m[6]}`);
+  if (Number.isNaN(ms)) return undefined;
+  return `${new Date(ms).toISOString().slice(0, 19)}.${(m[5] ?? '').padEnd(6, '0')}Z`;
+};
