@@ -348,6 +348,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger's Ed25519 public key and key id, and every earlier key (rotation keeps them), each endorsed by its neighbours */
+        get: operations["AuditController_publicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/tree-head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed tree head at the current gap-free size (signed now if the ledger grew, else the latest): keep the body as it is (head.json)
+         * @description Heads are also signed within a second of the ledger growing. Later, GET /api/v1/audit/consistency?from=<its treeSize> proves the ledger extends it, and npm run reform-ledger -- verify bundle.tar --trusted-head head.json checks a whole export against it.
+         */
+        get: operations["AuditController_treeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** That an event is in a signed tree head: its leaf index (rank in the feed), position, leaf hash and audit path (RFC 9162 §2.1.3) */
+        get: operations["AuditController_proof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** That the tree of size `from` (the head you kept) is a prefix of a later signed head: the consistency proof of RFC 9162 §2.1.4 */
+        get: operations["AuditController_consistency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/streams/{streamId}": {
         parameters: {
             query?: never;
@@ -409,7 +480,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute every hash and walk every chain: { ok, checked, firstBrokenPosition? } */
+        /**
+         * Check the whole ledger: every hash recomputed, every chain walked, every append's signature, recording times, and the Merkle tree against every signed head; says which checks it made
+         * @description Signatures and heads are checked with the key file's public keys, never the database's; the last head this process signed (kept beside the key) is checked too, so deleting head rows does not hide a deletion.
+         */
         get: operations["AuditController_verify"];
         put?: never;
         post?: never;
@@ -1219,9 +1293,128 @@ export interface components {
         };
         Verify: {
             ok: boolean;
+            /** @description Events checked */
             checked: number;
+            /** @description The kinds of check made (hashes, chains, signatures, recording times, the Merkle tree against N signed heads) */
+            checks: string[];
+            /** @description The lowest position found wrong or missing */
             firstBrokenPosition?: number;
             reason?: string;
+            /** @description Where the tree stops matching a signed head: an event between these positions was removed, inserted or changed */
+            range?: {
+                fromPosition: number;
+                toPosition: number;
+            };
+            /** @description Leaves rebuilt */
+            treeSize: number;
+            /** @description Signed heads the rebuilt tree was compared with */
+            headsChecked: number;
+            /** @description Events recorded before appends were signed (an older install), before the first signed one */
+            unsignedBeforeSigning: number;
+        };
+        /** @description A signed tree head: keep this body as it is (head.json) to prove later that the ledger still extends it */
+        TreeHead: {
+            /** @enum {string} */
+            format: "reform-ledger-tree-head/1";
+            /** @description Leaves: the events of the gap-free feed up to lastPosition */
+            treeSize: number;
+            /** @description The RFC 9162 root, hex */
+            rootHash: string;
+            /** @description The position of the last event in the tree */
+            lastPosition: number;
+            /** @description When it was signed (database clock, UTC): nothing in it was recorded later */
+            timestamp: string;
+            keyId: string;
+            /** @description Ed25519 over "reform-ledger/tree-head/1\n<treeSize>\n<rootHash>\n<lastPosition>\n<timestamp>", base64 */
+            signature: string;
+        };
+        PublicKey: {
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            /** @description The key in use: the first 16 bytes of the SHA-256 of the raw public key, hex */
+            keyId: string;
+            /** @description The raw 32-byte public key, base64 */
+            publicKey: string;
+            /** @description Every key the ledger has had (rotation keeps the old ones), each endorsed by the key before and after it */
+            keys: {
+                keyId: string;
+                /** @description base64 */
+                publicKey: string;
+                createdAt: string;
+                endorsements: {
+                    /** @description The endorsing key id */
+                    by: string;
+                    /** @description Ed25519 over "reform-ledger/key/1\n<keyId>\n<publicKey>", base64 */
+                    signature: string;
+                }[];
+            }[];
+        };
+        InclusionProof: {
+            /** @description A signed tree head: keep this body as it is (head.json) to prove later that the ledger still extends it */
+            head: {
+                /** @enum {string} */
+                format: "reform-ledger-tree-head/1";
+                /** @description Leaves: the events of the gap-free feed up to lastPosition */
+                treeSize: number;
+                /** @description The RFC 9162 root, hex */
+                rootHash: string;
+                /** @description The position of the last event in the tree */
+                lastPosition: number;
+                /** @description When it was signed (database clock, UTC): nothing in it was recorded later */
+                timestamp: string;
+                keyId: string;
+                /** @description Ed25519 over "reform-ledger/tree-head/1\n<treeSize>\n<rootHash>\n<lastPosition>\n<timestamp>", base64 */
+                signature: string;
+            };
+            treeSize: number;
+            /** @description The event's rank in the feed (0-based): its leaf */
+            leafIndex: number;
+            /** @description Its ledger position */
+            position: number;
+            /** @description SHA-256(0x00 || the event's hash), hex */
+            leafHash: string;
+            /** @description The audit path of RFC 9162 §2.1.3 */
+            path: string[];
+        };
+        ConsistencyProof: {
+            /** @description The earlier tree size */
+            from: number;
+            /** @description The later tree size */
+            to: number;
+            /** @description A signed tree head: keep this body as it is (head.json) to prove later that the ledger still extends it */
+            fromHead: {
+                /** @enum {string} */
+                format: "reform-ledger-tree-head/1";
+                /** @description Leaves: the events of the gap-free feed up to lastPosition */
+                treeSize: number;
+                /** @description The RFC 9162 root, hex */
+                rootHash: string;
+                /** @description The position of the last event in the tree */
+                lastPosition: number;
+                /** @description When it was signed (database clock, UTC): nothing in it was recorded later */
+                timestamp: string;
+                keyId: string;
+                /** @description Ed25519 over "reform-ledger/tree-head/1\n<treeSize>\n<rootHash>\n<lastPosition>\n<timestamp>", base64 */
+                signature: string;
+            } | null;
+            /** @description A signed tree head: keep this body as it is (head.json) to prove later that the ledger still extends it */
+            toHead: {
+                /** @enum {string} */
+                format: "reform-ledger-tree-head/1";
+                /** @description Leaves: the events of the gap-free feed up to lastPosition */
+                treeSize: number;
+                /** @description The RFC 9162 root, hex */
+                rootHash: string;
+                /** @description The position of the last event in the tree */
+                lastPosition: number;
+                /** @description When it was signed (database clock, UTC): nothing in it was recorded later */
+                timestamp: string;
+                keyId: string;
+                /** @description Ed25519 over "reform-ledger/tree-head/1\n<treeSize>\n<rootHash>\n<lastPosition>\n<timestamp>", base64 */
+                signature: string;
+            };
+            /** @description The consistency proof of RFC 9162 §2.1.4 */
+            path: string[];
         };
         Marks: {
             marks: {
@@ -2541,6 +2734,222 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DemoKeys"];
+                };
+            };
+            /** @description Not found (at this cut, for a view) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_publicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKey"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do this (its role, or another unit's record) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_treeHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeHead"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do this (its role, or another unit's record) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (at this cut, for a view) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version conflict (If-Match; currentVersion in the body) or a concurrent append */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_proof: {
+        parameters: {
+            query?: {
+                /** @description The ledger position of the event to prove (required) */
+                position?: number;
+                /** @description The size of a signed tree head (its treeSize). Default: the latest head */
+                treeSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProof"];
+                };
+            };
+            /** @description Invalid request: each field at fault with what to do (an unknown query parameter names the right one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do this (its role, or another unit's record) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (at this cut, for a view) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditController_consistency: {
+        parameters: {
+            query?: {
+                /** @description The earlier tree size: that of the head you kept (required) */
+                from?: number;
+                /** @description The later tree size, a signed head's. Default: the latest head */
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProof"];
+                };
+            };
+            /** @description Invalid request: each field at fault with what to do (an unknown query parameter names the right one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do this (its role, or another unit's record) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found (at this cut, for a view) */
