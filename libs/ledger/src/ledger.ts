@@ -175,6 +175,11 @@ export class Ledger {
     this.maxEventsPerAppend = options.maxEventsPerAppend ?? 1000;
   }
 
+  /** True for the ledger a transaction hands to its work: what it reads may include appends not committed yet. */
+  get transactional(): boolean {
+    return this.session !== undefined;
+  }
+
   registerUpcaster(upcaster: Upcaster): void {
     this.upcasters.set(`${upcaster.type}@${upcaster.fromVersion}`, upcaster);
   }

@@ -1,10 +1,10 @@
 import {
-  AnyDecider, DECIDERS, decideCommand, DomainError, DomainEvent, fold, normaliseDeep, RecordKind, Ref, requireRecord,
-  SCHEMA_VERSIONS, streamIdOf, World,
+  AnyDecider, DECIDERS, decideCommand, DomainError, normaliseDeep, RecordKind, Ref, requireRecord, SCHEMA_VERSIONS, streamIdOf, World,
 } from '@reform-ledger/domain';
-import { AppendResult, ConcurrentAppendError, Ledger, StoredEvent, VersionConflictError } from '@reform-ledger/ledger';
+import { AppendResult, ConcurrentAppendError, Ledger, VersionConflictError } from '@reform-ledger/ledger';
 import type { Actor } from '../auth/api-keys';
 import { Problem, toProblem } from '../problem';
+import { loadRecord } from './folded-streams';
 import type { Submission } from './validate';
 
 /** What a write returns; a retry with the same key returns the same body. */
@@ -16,8 +16,6 @@ export type Write = Submission & { idempotencyKey: string; expectedVersion?: num
 export type WriteContext = { actor: Actor; correlationId: string; receivedAt: string };
 
 const MAX_ATTEMPTS = 5;
-
-const toDomain = (e: StoredEvent): DomainEvent => ({ type: e.type, occurredAt: e.occurredAt, data: e.data });
 
 const toRecorded = (r: AppendResult): Recorded => ({
   streamId: r.streamId,
@@ -32,7 +30,7 @@ const loadWorld = async (ledger: Ledger, refs: Ref[]): Promise<World> => {
   const states = new Map<string, { status: string }>();
   for (const ref of refs) {
     const key = streamIdOf(ref.kind, ref.id);
-    if (!states.has(key)) states.set(key, fold(DECIDERS[ref.kind], (await ledger.readStream(key)).map(toDomain)));
+    if (!states.has(key)) states.set(key, (await loadRecord(ledger, ref.kind, ref.id)).state);
   }
   const get = (kind: RecordKind) => (id: string): any => {
     const state = states.get(streamIdOf(kind, id));
@@ -55,8 +53,9 @@ const authorise = (decider: AnyDecider, command: Parameters<AnyDecider['writers'
 };
 
 /**
- * The one command path: answer a retried key with its first result, read the stream, fold it,
- * load what the decision reads, authorise, decide, append with the expected version.
+ * The one command path: answer a retried key with its first result, read the stream and fold it
+ * (from the state kept after the last write: loadRecord), load what the decision reads, authorise,
+ * decide, append with the expected version.
  */
 const writeOne = async (ledger: Ledger, write: Write, context: WriteContext): Promise<Recorded> => {
   const decider = DECIDERS[write.kind];
@@ -68,12 +67,10 @@ const writeOne = async (ledger: Ledger, write: Write, context: WriteContext): Pr
   const earlier = await ledger.findIdempotent(streamId, write.idempotencyKey, request);
   if (earlier) return toRecorded(earlier);
 
-  const history = await ledger.readStream(streamId);
-  const version = history.length ? history[history.length - 1].streamVersion : 0;
+  const { state, version } = await loadRecord(ledger, write.kind, write.id);
   if (write.expectedVersion !== undefined && write.expectedVersion !== version) {
     throw new VersionConflictError(streamId, write.expectedVersion, version);
   }
-  const state = fold(decider, history.map(toDomain));
   requireRecord(decider, command, state);
   const world = await loadWorld(ledger, decider.needs(command, state));
   authorise(decider, command, state, world, context.actor);

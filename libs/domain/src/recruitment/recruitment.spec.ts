@@ -2,6 +2,7 @@ import {
   applicationReceived, applicationWithdrawn, candidateAppointed, councilFormed, eligibilityDecided, noticePublished,
   recruitmentClosed, recruitmentPlanApproved, resultApproved, roundHeld, specFor,
 } from '../testing/spec';
+import { fold } from '../shared/decider';
 import { recruitment } from './recruitment';
 
 const { given } = specFor(recruitment, { id: 'vien-chuc-2022' });
@@ -82,4 +83,12 @@ describe('recruitment', () => {
     given([...passed, recruitmentClosed()]).when(candidateAppointed()).thenRejects('recruitment.closed');
   });
   it('refuses steps of a drive never approved', () => given([]).when(noticePublished()).thenRejects('recruitment.not_found'));
+
+  it('folds without changing the states before: each event shares the drive\'s other applications', () => {
+    const before = fold(recruitment, applied);
+    const after = recruitment.evolve(before, eligibilityDecided());
+    const statusOf = (state: typeof before) => (state.status === 'absent' ? undefined : state.applications.get(applicationReceived().data.applicationId)?.status);
+    expect([statusOf(before), statusOf(after)]).toEqual(['received', 'eligible']);
+    expect(JSON.parse(JSON.stringify(after))).toMatchObject({ applications: { [applicationReceived().data.applicationId]: { status: 'eligible' } } });
+  });
 });

@@ -62,8 +62,8 @@ export type Decider<E extends DomainEvent, S extends { status: string }> = {
 
 export type AnyDecider = Decider<any, { status: string }>;
 
-export const fold = <S extends { status: string }>(decider: Decider<any, S>, events: Iterable<DomainEvent>): S => {
-  let state = decider.initialState;
+/** The state after `events`, from the initial state or from `state`, a state already folded from the events before them. */
+export const fold = <S extends { status: string }>(decider: Decider<any, S>, events: Iterable<DomainEvent>, state: S = decider.initialState): S => {
   for (const event of events) state = decider.evolve(state, event);
   return state;
 };
