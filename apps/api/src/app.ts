@@ -18,6 +18,8 @@ import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
 import { MarksController } from './marks.controller';
 import { MeController } from './me.controller';
+import { HistoryController } from './history.controller';
+import { Lateness } from './lateness';
 import { serveOpenApi } from './openapi';
 import { QueryParamsInterceptor } from './query-params';
 import { ProjectionsModule } from './views/projections.module';
@@ -52,7 +54,7 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
 };
 
 /** Every controller of the API (the OpenAPI contract test walks them). */
-export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, MeController, AuditController, AdminViewsController, ReportsController];
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, MeController, HistoryController, AuditController, AdminViewsController, ReportsController];
 
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
@@ -78,6 +80,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       TreeHeads,
       ...REPORT_PROVIDERS,
       Marks,
+      Lateness,
       Readiness,
       { provide: APP_FILTER, useClass: ProblemFilter },
       { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },

@@ -92,4 +92,123 @@ describe('the web app on the seed district', () => {
     expect(await textOf(page, 'compare-banner')).toContain('So sánh với');
     await context.close();
   }, 60_000);
+
+  it('shows the Chỉ thị 01 inspection: 20 units, 24 visits', async () => {
+    const { context, page } = await signedIn(browser, app.url, 'demo-manager', '/kiem-tra?asOf=2022-11-30');
+    const ct01 = page.getByTestId('inspection-kt-ct01-2022');
+    await ct01.getByTestId('units-visited').filter({ hasText: '20' }).waitFor();
+    expect(await ct01.getByTestId('visits').innerText()).toContain('24');
+    await context.close();
+  }, 60_000);
+
+  it('shows both drives: viên chức quota 43 with 26 applications; commune civil servants 15 / 28 / 27 / 1', async () => {
+    const { context, page } = await signedIn(browser, app.url, 'demo-manager', '/tuyen-dung?asOf=2022-12-31');
+    const step = (drive: string, key: string) => page.getByTestId(`pipeline-${drive}`).getByTestId('totals').locator(`[data-step="${key}"]`).innerText();
+    await page.getByTestId('pipeline-vien-chuc-2022').waitFor();
+    expect([await step('vien-chuc-2022', 'quota'), await step('vien-chuc-2022', 'applications')]).toEqual(['43', '26']);
+    expect(await Promise.all(['quota', 'applications', 'eligible', 'ineligible'].map((k) => step('cong-chuc-xa-2022', k)))).toEqual(['15', '28', '27', '1']);
+    await context.close();
+  }, 60_000);
+
+  it('shows the QPPL register of 2022: 6 appraised, 6 issued, 6 expired', async () => {
+    const { context, page } = await signedIn(browser, app.url, 'demo-manager', '/van-ban?asOf=2022-12-31');
+    await page.getByTestId('legal-issued').filter({ hasText: '6' }).waitFor();
+    expect([await textOf(page, 'legal-appraised'), await textOf(page, 'legal-expired')]).toEqual(['Đã thẩm định 6', 'Hết hiệu lực 6']);
+    await context.close();
+  }, 60_000);
+
+  it('shows a record\'s history with the completions reported after the phase-1 report marked late, to an inspector and on a manager\'s task page', async () => {
+    const inspector = await signedIn(browser, app.url, 'demo-inspector', '/lich-su?streamId=task%3ANV-11');
+    const timeline = inspector.page.getByTestId('timeline');
+    await timeline.locator('li[data-type="TaskCompleted"][data-late="true"]').waitFor();
+    expect(await timeline.locator('li[data-type="TaskDefined"]').getAttribute('data-late')).toBe('false');
+    await inspector.page.locator('li[data-type="TaskCompleted"] summary').click(); // the raw envelope, on demand
+    expect(await inspector.page.locator('li[data-type="TaskCompleted"] pre').innerText()).toContain('"hash"');
+    // A task completed in phase 1 is not late.
+    await inspector.page.goto(`${app.url}/lich-su?streamId=task%3ANV-01`);
+    await timeline.locator('li[data-type="TaskCompleted"][data-late="false"]').waitFor();
+    await inspector.context.close();
+    const manager = await signedIn(browser, app.url, 'demo-manager', '/nhiem-vu/NV-11');
+    await manager.page.getByTestId('task-history').getByTestId('recorded-late').waitFor();
+    await manager.context.close();
+  }, 60_000);
+
+  it('shows each role only its pages: no audit for a department or a manager, no forms for a manager or an inspector', async () => {
+    const menu = async (key: string) => {
+      const { context, page } = await signedIn(browser, app.url, key, '/');
+      const items = await page.locator('header nav a').allInnerTexts();
+      return { context, page, items };
+    };
+    const department = await menu('demo-dept-phong-noi-vu');
+    expect(department.items).toEqual(['Việc của đơn vị', 'Nhiệm vụ']);
+    await department.page.goto(`${app.url}/lich-su?streamId=task%3ANV-11`);
+    await department.page.waitForURL((u) => u.pathname === '/don-vi');
+    await department.context.close();
+    const manager = await menu('demo-manager');
+    expect(manager.items).toEqual(['Tổng quan', 'Nhiệm vụ', 'Kiểm tra', 'Tuyển dụng', 'Văn bản QPPL', 'Chất lượng dữ liệu']);
+    await manager.page.goto(`${app.url}/nhiem-vu`);
+    await manager.page.getByTestId('task-board').waitFor();
+    expect(await manager.page.locator('form.record').count()).toBe(0);
+    await manager.context.close();
+    const inspector = await menu('demo-inspector');
+    expect(inspector.items).toEqual([...manager.items, 'Lịch sử hồ sơ', 'Thay đổi giữa hai thời điểm', 'Toàn vẹn', 'Nhật ký']);
+    await inspector.context.close();
+    const admin = await menu('demo-admin');
+    expect(admin.items.slice(-3)).toEqual(['Đơn vị', 'Khóa truy cập', 'Chế độ xem']);
+    await admin.context.close();
+  }, 90_000);
+
+  it('lets a department record a completion on its own open task: refused at the field when in the future, recorded once despite a lost answer and a double click, seen after reload', async () => {
+    const post = (path: string, body: unknown, key: string) => fetch(`${app.url}${path}`, {
+      method: 'POST', headers: { Authorization: 'Bearer demo-admin', 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
+    });
+    const defined = await post('/api/v1/tasks/E2E-01/events', {
+      type: 'TaskDefined', occurredAt: '2022-02-01', data: { planId: 'cchc-2022', title: 'Nhiệm vụ kiểm thử giao diện', field: 'chinh_quyen_so', leadUnitId: 'phong-noi-vu', dueOn: '2022-12-15' },
+    }, 'e2e-define-E2E-01');
+    expect(defined.status).toBe(201);
+    const events = async (type: string) => {
+      const res = await fetch(`${app.url}/api/v1/audit/streams/task:E2E-01`, { headers: { Authorization: 'Bearer demo-inspector' } });
+      return ((await res.json()).events as { type: string }[]).filter((e) => e.type === type).length;
+    };
+    const { context, page } = await signedIn(browser, app.url, 'demo-dept-phong-noi-vu', '/don-vi');
+    const row = page.locator('tr[data-task="E2E-01"]');
+    await row.getByTestId('status').filter({ hasText: 'Đang thực hiện' }).waitFor();
+
+    // A progress report, double-clicked: one event.
+    await row.getByRole('button', { name: 'Báo cáo tiến độ' }).click();
+    const progress = row.getByTestId('form-TaskProgressReported');
+    await progress.locator('input[name="occurredAt"]').fill('01/06/2022');
+    await progress.locator('input[name="numerator"]').fill('1');
+    await progress.locator('input[name="denominator"]').fill('2');
+    await progress.getByRole('button', { name: 'Ghi nhận' }).dblclick();
+    await progress.getByRole('status').waitFor();
+    expect(await events('TaskProgressReported')).toBe(1);
+
+    await row.getByTestId('open-complete').click();
+    const form = row.getByTestId('form-TaskCompleted');
+    // Refused by the API (a day in the future): its message, at the date.
+    await form.locator('input[name="occurredAt"]').fill('31/12/2099');
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await form.locator('[data-field-error="occurredAt"]').waitFor();
+    expect(await form.locator('[data-field-error="occurredAt"]').innerText()).toMatch(/[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i);
+    // The answer to the first real attempt is lost (the server records it); the user submits again: the same key, one event.
+    const key = await form.getAttribute('data-idempotency-key');
+    await form.locator('input[name="occurredAt"]').fill('10/11/2022');
+    let lost = false;
+    await page.route('**/api/v1/tasks/E2E-01/events', async (route) => {
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch(); // it reaches the API and is recorded…
+      await route.abort('connectionreset'); // …but the answer never arrives
+    });
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Không kết nối được' }).waitFor();
+    expect(await form.getAttribute('data-idempotency-key')).toBe(key);
+    await form.getByRole('button', { name: 'Ghi nhận' }).dblclick();
+    await row.getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 10/11/2022' }).waitFor();
+    expect(await events('TaskCompleted')).toBe(1);
+    await page.reload();
+    await page.locator('tr[data-task="E2E-01"]').getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 10/11/2022' }).waitFor();
+    await context.close();
+  }, 90_000);
 });

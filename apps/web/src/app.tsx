@@ -88,7 +88,12 @@ export const App = () => {
     const me = await must(api.GET('/api/v1/me', { headers: { Authorization: `Bearer ${key}` } }));
     const [marks, plans] = await Promise.all([must(api.GET('/api/v1/ledger/marks')), must(api.GET('/api/v1/plans', {}))]);
     const year = Math.max(...plans.plans.map((p) => p.year), 0) || Number(new Date().getFullYear());
-    return { me, marks: marks.marks, year };
+    // The reform fields' names, as the API gives them with each plan's progress (a department reads its own share).
+    const progress = await Promise.all(plans.plans.map((p) => must(api.GET('/api/v1/plans/{planId}/progress', {
+      params: { path: { planId: p.planId }, query: me.role === 'department' && me.unitId ? { unitId: me.unitId } : {} },
+    })).catch(() => null)));
+    const fieldNames = new Map(progress.flatMap((p) => p?.byField.map((f): [string, string] => [f.field, f.fieldName]) ?? []));
+    return { me, marks: marks.marks, year, fieldNames };
   }, key ?? '');
   // Units' names as registered at the page's cut (the previous ones show while the next load).
   const units = useLoad(() => must(api.GET('/api/v1/units', { params: { query: cutQuery(cut) } })), `${key}|${cutKey(cut)}`, true);

@@ -5,8 +5,8 @@ export type Me = Schemas['Me'];
 export type Unit = Schemas['UnitList']['units'][number];
 export type Mark = Schemas['Mark'];
 
-/** What every page knows: who is signed in, the units by id (names as registered), the ledger's marks, the plan year. */
-export type Session = { me: Me; units: Map<string, Unit>; marks: Mark[]; year: number };
+/** What every page knows: who is signed in, the units by id (names as registered), the ledger's marks, the plan year, the reform fields' names. */
+export type Session = { me: Me; units: Map<string, Unit>; marks: Mark[]; year: number; fieldNames: Map<string, string> };
 export const SessionContext = createContext<Session | null>(null);
 export const useSession = () => useContext(SessionContext)!;
 

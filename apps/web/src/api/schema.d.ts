@@ -348,6 +348,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{taskId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's history: each event with its valid time, when and by whom it was recorded, and whether it was recorded late (after a mark, though it happened before the day the ledger had reached then) */
+        get: operations["HistoryController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/public-key": {
         parameters: {
             query?: never;
@@ -426,7 +443,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every event of a record with its full envelope (who, when recorded, hashes); as known at a moment; with the record's state before and after each event */
+        /** Every event of a record with its full envelope (who, when recorded, hashes); as known at a moment; with the record's state before and after each event; entries recorded late marked (recordedLate) */
         get: operations["AuditController_stream"];
         put?: never;
         post?: never;
@@ -926,6 +943,42 @@ export interface components {
             }[];
             cut: components["schemas"]["Cut"];
         };
+        TaskHistory: {
+            taskId: string;
+            /** @description In stream order */
+            events: {
+                globalPosition: number;
+                type: string;
+                /** @description Valid time, as stored (a date-only fact at 00:00 UTC of its date) */
+                occurredAt: string;
+                /** @description Transaction time */
+                recordedAt: string;
+                /** @description The key that recorded it */
+                keyId: string | null;
+                /** @description Its unit */
+                unitId: string | null;
+                /** @description The event's data */
+                data: {
+                    [key: string]: unknown;
+                };
+                /** @description Recorded late (backdated): recorded after a mark of the ledger, though it happened before a day the ledger had already reached then; null if not */
+                recordedLate: {
+                    /** @description The mark (e.g. a reporting cut-off) it was recorded after */
+                    afterMark: string;
+                    markPosition: number;
+                    /**
+                     * Format: date
+                     * @description The latest day the ledger already held at that mark; the entry happened before it
+                     * @example 2022-11-30
+                     */
+                    ledgerReached: string;
+                } | null;
+            }[];
+            cut: {
+                knownAt: string | null;
+                position: number | null;
+            };
+        };
         UnitList: {
             units: {
                 unitId: string;
@@ -1256,6 +1309,18 @@ export interface components {
             stateAfter?: {
                 [key: string]: unknown;
             };
+            /** @description Recorded late (backdated): recorded after a mark of the ledger, though it happened before a day the ledger had already reached then; null if not */
+            recordedLate?: {
+                /** @description The mark (e.g. a reporting cut-off) it was recorded after */
+                afterMark: string;
+                markPosition: number;
+                /**
+                 * Format: date
+                 * @description The latest day the ledger already held at that mark; the entry happened before it
+                 * @example 2022-11-30
+                 */
+                ledgerReached: string;
+            } | null;
         };
         AuditStream: {
             streamId: string;
@@ -2734,6 +2799,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DemoKeys"];
+                };
+            };
+            /** @description Not found (at this cut, for a view) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HistoryController_history: {
+        parameters: {
+            query?: {
+                /** @description Only the events the ledger held at this moment */
+                knownAt?: string;
+                /** @description Only the events up to this ledger position */
+                position?: number;
+            };
+            header?: never;
+            path: {
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskHistory"];
+                };
+            };
+            /** @description Invalid request: each field at fault with what to do (an unknown query parameter names the right one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found (at this cut, for a view) */

@@ -31,7 +31,7 @@ const burnUp = (series: Series, cutDay: string): ChartOption => {
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       { name: 'Tổng số nhiệm vụ', type: 'line', data: at('total'), showSymbol: false, step: 'end', lineStyle: { width: 2, type: 'dashed' }, color: '#555',
-        markLine: { symbol: 'none', silent: true, label: { formatter: `Ngày xem: ${date(cutDay)}` }, lineStyle: { color: '#b00020' }, data: [{ xAxis: cutDay }] } },
+        markLine: { symbol: 'none', silent: true, label: { formatter: date(cutDay), position: 'insideEndTop' }, lineStyle: { color: '#b00020' }, data: [{ xAxis: cutDay }] } },
       { name: 'Đã hoàn thành', type: 'line', data: at('completed'), showSymbol: false, areaStyle: { opacity: 0.35 }, color: '#1f6fb2' },
       { name: 'Hoàn thành đúng hạn', type: 'line', data: at('completedOnTime'), showSymbol: false, areaStyle: { opacity: 0.5 }, color: '#2e8b57' },
     ],
