@@ -33,9 +33,10 @@ const log = (line: string) => {
 const start = async (): Promise<{ url: string; seconds: number; server: ChildProcess }> => {
   const port = await freePort();
   const started = performance.now();
+  const { DATABASE_URL: _external, ...env } = process.env; // npm start's default: the embedded PostgreSQL
   const server = spawn(process.execPath, ['-r', './tools/register.js', 'apps/api/src/main.ts'], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: '', LEDGER_DATA_DIR: DATA, EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '5604', PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { ...env, LEDGER_DATA_DIR: DATA, EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '5604', PORT: String(port), LOG_LEVEL: 'warn' },
   });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
