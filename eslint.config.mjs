@@ -47,7 +47,7 @@ export default [
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg'],
             },
             // The web app calls only the public v1 API (its types generated from /docs-json): no library of the workspace.
-            { sourceTag: 'type:web', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express', 'node:*'] },
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express'] },
             // The browser tests start the app as npm start does, on the test databases.
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:ledger', 'type:calendar'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read', 'type:calendar', 'type:report'] },
@@ -55,5 +55,10 @@ export default [
         },
       ],
     },
+  },
+  // The web app runs in the browser: no Node built-ins, no server packages (its build config aside).
+  {
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', '@nestjs/*', 'typeorm', 'pg', 'express', '@reform-ledger/*'] }] },
   },
 ];

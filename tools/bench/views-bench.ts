@@ -145,7 +145,7 @@ const main = async () => {
   }
   if (SIZES.length > 1) {
     log('\n## Flatness (p95 at the largest size / p95 at the smallest)');
-    for (const view of ['plan progress', 'recruitment pipeline']) {
+    for (const view of ['plan progress', 'progress series (53 w)', 'recruitment pipeline']) {
       const rows = results.filter((r) => r.view === view);
       log(`${view.padEnd(22)} ${(rows[rows.length - 1].p95 / rows[0].p95).toFixed(2)}×  (replay baseline: ${(rows[rows.length - 1].baselineP95 / rows[0].baselineP95).toFixed(1)}×)`);
     }

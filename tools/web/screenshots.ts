@@ -5,7 +5,7 @@
  *   npm run screenshots                       # starts npm start's app on a fresh database (DATABASE_URL, else embedded)
  *   WEB_URL=http://localhost:3000 npm run screenshots   # or against a running app (demo mode)
  *
- * Writes docs/screenshots/<page>.png at desktop width (1280 px), and overview-phone.png at 360 px.
+ * Writes docs/screenshots/<page>.png at desktop width (1280 px, long pages cut at 2,400 px), and overview-phone.png at 360 px.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +55,9 @@ const main = async () => {
   try {
     for (const shot of SHOTS) {
       const page = await openAs(browser, url, shot.key, shot.path, shot.ready);
-      await page.screenshot({ path: join(dir, `${shot.name}.png`), fullPage: true });
+      // Long pages (the board, the activity list) are cut at 2,400 px: the README shows their top.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.screenshot({ path: join(dir, `${shot.name}.png`), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.min(height, 2400) } });
       console.log(`docs/screenshots/${shot.name}.png`);
       await page.context().close();
     }

@@ -211,4 +211,36 @@ describe('the web app on the seed district', () => {
     await page.locator('tr[data-task="E2E-01"]').getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 10/11/2022' }).waitFor();
     await context.close();
   }, 90_000);
+
+  it('gives an inspector the integrity page: verify, the current signed tree head to keep as a file, an export bundle', async () => {
+    const { context, page } = await signedIn(browser, app.url, 'demo-inspector', '/toan-ven');
+    await page.getByTestId('tree-size').waitFor();
+    expect(Number((await textOf(page, 'tree-size')).replace(/\./g, ''))).toBeGreaterThanOrEqual(353);
+    const [head] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-head').click()]);
+    expect(head.suggestedFilename()).toMatch(/^tree-head-\d+\.json$/);
+    const kept = JSON.parse(readFileSync(await head.path(), 'utf8'));
+    expect(kept).toMatchObject({ format: 'reform-ledger-tree-head/1', rootHash: expect.any(String), signature: expect.any(String) });
+    await page.getByTestId('run-verify').click();
+    expect(await textOf(page, 'verify-result')).toContain('Toàn vẹn: đã kiểm tra');
+    const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải gói (.tar)' }).click()]);
+    expect(bundle.suggestedFilename()).toMatch(/^reform-ledger-1-\d+\.tar$/);
+    await context.close();
+  }, 60_000);
+
+  it('lets an admin issue a key (its token shown once) that then signs in with its role and unit, and revoke it', async () => {
+    const { context, page } = await signedIn(browser, app.url, 'demo-admin', '/quan-tri/khoa');
+    const form = page.getByTestId('issue-key');
+    await form.locator('select').first().selectOption('department');
+    await form.locator('select').nth(1).selectOption('phong-tu-phap');
+    await form.getByRole('button', { name: 'Cấp khóa' }).click();
+    const token = await page.getByTestId('issued-token').locator('code').innerText();
+    expect(token).toMatch(/^rl_/);
+    const clerk = await signedIn(browser, app.url, token, '/');
+    expect(await textOf(clerk.page, 'who')).toBe('Phòng ban / UBND xã — Phòng Tư pháp');
+    await clerk.context.close();
+    const keyId = (await page.getByTestId('issued-token').locator('strong').innerText()).trim();
+    await page.locator(`tr[data-key-id="${keyId}"]`).getByRole('button', { name: 'Thu hồi' }).click();
+    await page.locator(`tr[data-key-id="${keyId}"]`).filter({ hasText: 'Đã thu hồi' }).waitFor();
+    await context.close();
+  }, 60_000);
 });

@@ -354,11 +354,15 @@ export class TemporalStore {
    */
   async histories<S>(view: string, generation: number, kind: string, scope: string, position: number): Promise<EntityHistory<S>[]> {
     const { rows, entities } = tablesOf(view, generation);
+    // Per entity, one index range scan of its rows (as statesAt probes them), newest position first within each valid time.
     const found: { entity: string; v: number; state: S | null }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (r.entity, r.valid_from) r.entity, (extract(epoch FROM r.valid_from) * 1000)::float8 AS v, r.state
-         FROM ${entities} e JOIN ${rows} r ON r.kind = e.kind AND r.entity = e.entity
-        WHERE e.kind = $1 AND e.scope = $2 AND e.first_pos <= $3 AND r.pos_from <= $3
-        ORDER BY r.entity, r.valid_from, r.pos_from DESC`,
+      `SELECT e.entity, r.v, r.state FROM ${entities} e
+        CROSS JOIN LATERAL (
+          SELECT DISTINCT ON (x.valid_from) x.valid_from, (extract(epoch FROM x.valid_from) * 1000)::float8 AS v, x.state
+            FROM ${rows} x WHERE x.kind = e.kind AND x.entity = e.entity AND x.pos_from <= $3
+           ORDER BY x.valid_from, x.pos_from DESC) r
+        WHERE e.kind = $1 AND e.scope = $2 AND e.first_pos <= $3
+        ORDER BY e.entity, r.valid_from`,
       [kind, scope, position],
     );
     const byEntity = new Map<string, EntityHistory<S>>();

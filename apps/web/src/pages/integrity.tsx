@@ -77,10 +77,11 @@ export const Integrity = () => {
         <button type="button" className="primary" onClick={run} disabled={verify.running} data-testid="run-verify">{verify.running ? 'Đang kiểm tra…' : 'Kiểm tra ngay'}</button>
         {verify.error && <ErrorBox error={verify.error} />}
         {r && (
-          <p data-testid="verify-result" className={r.ok ? 'ok' : 'error'}>
-            {r.ok ? `Toàn vẹn: đã kiểm tra ${num(Number(r.checked))} sự kiện, chuỗi băm không bị sửa.`
-              : `Phát hiện sai lệch tại vị trí ${num(Number(r.firstBrokenPosition))}: ${String(r.reason ?? '')} (đã kiểm tra ${num(Number(r.checked))} sự kiện).`}
-          </p>
+          <div data-testid="verify-result" className={r.ok ? 'ok' : 'error'}>
+            <p>{r.ok ? `Toàn vẹn: đã kiểm tra ${num(Number(r.checked))} sự kiện, không có gì bị sửa, xóa hay chèn.`
+              : `Phát hiện sai lệch tại vị trí ${num(Number(r.firstBrokenPosition))}: ${String(r.reason ?? '')} (đã kiểm tra ${num(Number(r.checked))} sự kiện).`}</p>
+            {Array.isArray(r.checks) && <p>Đã kiểm tra: {(r.checks as string[]).join('; ')}{r.headsChecked !== undefined && ` — so với ${num(Number(r.headsChecked))} đầu cây đã ký`}.</p>}
+          </div>
         )}
       </Card>
       <TreeHead />
@@ -91,7 +92,7 @@ export const Integrity = () => {
           <button type="submit">Tải gói (.tar)</button>
         </form>
         {exportError && <ErrorBox error={exportError} />}
-        <p className="muted">Kiểm tra gói ngoài máy chủ: <code>npm run reform-ledger -- verify gói.tar</code></p>
+        <p className="muted">Kiểm tra gói ngoài máy chủ, so với đầu cây đã lưu: <code>npm run reform-ledger -- verify gói.tar --trusted-head head.json</code></p>
       </Card>
     </>
   );
