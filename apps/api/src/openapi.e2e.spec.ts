@@ -62,7 +62,7 @@ const SAMPLES: Record<string, string> = {
 /** The API's only routes under /api/v1 that need no key: the sign-in page's list of demo keys (demo mode only). */
 const PUBLIC = ['/api/v1/demo-keys'];
 const PATH_PARAMS: Record<string, string> = {
-  planId: 'cchc-2022', inspectionId: 'kt-2022', recruitmentId: 'vc-2022', streamId: 'task:T-07', collection: 'tasks', id: 'T-07', keyId: 'key_none', view: 'plan-progress',
+  planId: 'cchc-2022', inspectionId: 'kt-2022', recruitmentId: 'vc-2022', streamId: 'task:T-07', taskId: 'T-07', collection: 'tasks', id: 'T-07', keyId: 'key_none', view: 'plan-progress',
 };
 const withPathParams = (path: string) => path.replace(/\{(\w+)\}/g, (_m, p) => PATH_PARAMS[p] ?? `{${p}}`);
 

@@ -55,7 +55,8 @@ export const ensureWebBuild = async (log: (line: string) => void = () => undefin
   const out = `${WEB_DIST}.build-${process.pid}`;
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(SOURCES, 'vite.config.mts'), '--outDir', out, '--logLevel', 'warn'],
-      { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+      // Always a production build (React's own, minified), whatever NODE_ENV the server runs under (Jest sets test).
+      { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`web app build failed (vite exit ${code})`))));
   });
