@@ -517,7 +517,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A bundle (tar: events.ndjson + manifest.json with hashes and anchors), checkable offline: npm run reform-ledger -- verify bundle.tar */
+        /** A bundle (tar: keys, signed heads, events as stored, manifest), read as a stream and checkable offline against a head you kept: npm run reform-ledger -- verify bundle.tar --trusted-head head.json */
         get: operations["AuditController_export"];
         put?: never;
         post?: never;
