@@ -29,7 +29,7 @@ export const SHOTS: { name: string; key: string; path: string; ready: string }[]
   { name: 'my-unit', key: 'demo-dept-phong-noi-vu', path: '/don-vi', ready: 'my-tasks-cchc-2022' },
   { name: 'admin-units', key: 'demo-admin', path: '/quan-tri/don-vi', ready: 'unit-list' },
   { name: 'admin-keys', key: 'demo-admin', path: '/quan-tri/khoa', ready: 'key-list' },
-  { name: 'admin-views', key: 'demo-admin', path: '/quan-tri/che-do-xem', ready: 'admin-views' },
+  { name: 'admin-views', key: 'demo-admin', path: '/quan-tri/che-do-xem', ready: 'view-row' },
 ];
 
 /** A page signed in with `key` (stored as the sign-in page stores it), at `path`, once `ready` shows and the network is quiet. */

@@ -62,7 +62,7 @@ export const signedIn = async (browser: Browser, url: string, key: string, path 
   const page = await context.newPage();
   await page.goto(`${url}${path}`);
   await page.getByTestId('key-input').fill(key);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
   await page.getByTestId('who').waitFor();
   return { context, page };
 };

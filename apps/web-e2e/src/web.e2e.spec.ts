@@ -84,6 +84,12 @@ describe('the web app on the seed district', () => {
     await context.close();
   }, 60_000);
 
+  it('says next to the time bar, in the API\'s words, when a cut cannot be answered (a position the ledger never assigned)', async () => {
+    const { context, page } = await signedIn(browser, app.url, 'demo-manager', '/?position=99999999');
+    expect(await textOf(page, 'cut-error')).toMatch(/^Vị trí sổ cái: .*99999999/);
+    await context.close();
+  }, 60_000);
+
   it('compares with a second cut: the completed count shows +5 against the phase-1 state of knowledge', async () => {
     const marks = await (await fetch(`${app.url}/api/v1/ledger/marks`, { headers: { Authorization: 'Bearer demo-manager' } })).json();
     const phaseOne = encodeURIComponent(marks.marks[0].knownAt);
@@ -139,7 +145,14 @@ describe('the web app on the seed district', () => {
       const items = await page.locator('header nav a').allInnerTexts();
       return { context, page, items };
     };
-    const department = await menu('demo-dept-phong-noi-vu');
+    // A department signs in from the demo list, by its unit's name.
+    const clerk = await browser.newContext({ locale: 'vi-VN' });
+    const department = { context: clerk, page: await clerk.newPage(), items: [] as string[] };
+    await department.page.goto(`${app.url}/`);
+    await department.page.getByTestId('demo-department').selectOption({ label: 'Phòng Nội vụ' });
+    await department.page.getByTestId('demo-department-sign-in').click();
+    await department.page.getByTestId('who').filter({ hasText: 'Phòng Nội vụ' }).waitFor();
+    department.items = await department.page.locator('header nav a').allInnerTexts();
     expect(department.items).toEqual(['Việc của đơn vị', 'Nhiệm vụ']);
     await department.page.goto(`${app.url}/lich-su?streamId=task%3ANV-11`);
     await department.page.waitForURL((u) => u.pathname === '/don-vi');

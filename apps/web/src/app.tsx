@@ -10,7 +10,9 @@ import { ErrorBox, Loading } from './ui';
 /** Sign in by pasting a key; in demo mode the demo keys are listed to pick from. */
 const SignIn = ({ onKey, refused }: { onKey: (key: string) => void; refused?: Error }) => {
   const [key, setKey] = useState('');
+  const [picked, setUnit] = useState('');
   const demo = useLoad(() => must(api.GET('/api/v1/demo-keys')).catch(() => null), 'demo');
+  const unit = picked || demo.data?.keys.find((k) => k.role === 'department')?.token || '';
   return (
     <main className="sign-in">
       <h1>Sổ cái cải cách hành chính</h1>
@@ -24,12 +26,18 @@ const SignIn = ({ onKey, refused }: { onKey: (key: string) => void; refused?: Er
         <section className="demo-keys" data-testid="demo-keys">
           <h2>Khóa dùng thử (chế độ thử)</h2>
           <ul>
-            {demo.data.keys.map((k) => (
-              <li key={k.token}>
-                <button type="button" data-key={k.token} onClick={() => onKey(k.token)}>{ROLE[k.role] ?? k.role}{k.unitName ? ` — ${k.unitName}` : ''}</button>
-              </li>
+            {demo.data.keys.filter((k) => k.role !== 'department').map((k) => (
+              <li key={k.token}><button type="button" data-key={k.token} onClick={() => onKey(k.token)}>{ROLE[k.role] ?? k.role}</button></li>
             ))}
           </ul>
+          <form className="inline" onSubmit={(e) => { e.preventDefault(); if (unit) onKey(unit); }}>
+            <label>{ROLE.department}{' '}
+              <select value={unit} onChange={(e) => setUnit(e.target.value)} data-testid="demo-department">
+                {demo.data.keys.filter((k) => k.role === 'department').map((k) => <option key={k.token} value={k.token}>{k.unitName}</option>)}
+              </select>
+            </label>
+            <button type="submit" data-testid="demo-department-sign-in">Vào với đơn vị này</button>
+          </form>
         </section>
       )}
     </main>
@@ -51,7 +59,7 @@ const UnitSelector = () => {
   );
 };
 
-const Shell = ({ session, signOut }: { session: Session; signOut: () => void }) => {
+const Shell = ({ session, signOut, cutError }: { session: Session; signOut: () => void; cutError?: Error }) => {
   const { path } = useLocation();
   const pages = pagesFor(session.me.role);
   const page = pageAt(path, session.me.role);
@@ -73,7 +81,7 @@ const Shell = ({ session, signOut }: { session: Session; signOut: () => void }) 
       </header>
       <div className="bars">
         {session.me.role !== 'department' && <UnitSelector />}
-        <TimeBar />
+        <TimeBar error={cutError} />
       </div>
       <main>{Page ? <><h1>{page.title}</h1><Page /></> : <Loading />}</main>
     </SessionContext.Provider>
@@ -105,6 +113,6 @@ export const App = () => {
     return <SignIn onKey={use} refused={key ? session.error : undefined} />;
   }
   if (session.error) return <main><ErrorBox error={session.error} /></main>;
-  if (!session.data || !units.data) return <main><Loading /></main>;
-  return <Shell session={{ ...session.data, units: new Map(units.data.units.map((u) => [u.unitId, u])) }} signOut={() => { use(null); navigate('/?'); }} />;
+  if (!session.data || (!units.data && !units.error)) return <main><Loading /></main>;
+  return <Shell session={{ ...session.data, units: new Map((units.data?.units ?? []).map((u) => [u.unitId, u])) }} cutError={units.error} signOut={() => { use(null); navigate('/?'); }} />;
 };

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { ApiError } from './api/client';
 import { useSession } from './context';
 import { date, parseDate, today } from './format';
 import { compareKey, Cut, CUT_KEYS, setParams, useCut } from './route';
@@ -82,6 +83,8 @@ const CutFields = ({ cut, set, prefix }: { cut: Cut; set: (k: keyof Cut, v: stri
   );
 };
 
+const LABEL: Record<keyof Cut, string> = { asOf: 'Tính đến ngày', knownAt: 'Theo dữ liệu ghi nhận lúc', position: 'Vị trí sổ cái' };
+
 /** In words: what a cut shows. */
 export const describeCut = (cut: Cut): string => {
   const parts = [cut.asOf ? `tình hình đến hết ngày ${date(cut.asOf)}` : 'tình hình đến hôm nay'];
@@ -91,8 +94,10 @@ export const describeCut = (cut: Cut): string => {
 };
 
 /** The time bar, on every page: the cut (and a second one to compare with) lives in the URL. */
-export const TimeBar = () => {
+export const TimeBar = ({ error }: { error?: Error }) => {
   const { cut, compare } = useCut();
+  // The API's refusal of the cut (a bad date, a position it never assigned), next to the time bar, in its words.
+  const refused = error instanceof ApiError ? (error.problem.errors ?? []).filter((e) => CUT_KEYS.includes(e.field as keyof Cut)) : [];
   const [comparing, setComparing] = useState(!!compare);
   const past = (cut.asOf && cut.asOf < today()) || cut.knownAt || cut.position;
   return (
@@ -109,6 +114,11 @@ export const TimeBar = () => {
         </label>
         {(comparing || compare) && <CutFields cut={compare ?? {}} prefix="compare-" set={(k, v) => setParams({ [compareKey(k)]: v })} />}
       </div>
+      {refused.length > 0 && (
+        <div className="error" role="alert" data-testid="cut-error">
+          {refused.map((e, i) => <p key={i}>{LABEL[e.field as keyof Cut]}: {e.reason}</p>)}
+        </div>
+      )}
       {past && (
         <p className="banner" role="note" data-testid="past-banner">
           Bạn đang xem quá khứ: {describeCut(cut)}. Chọn “Hôm nay” và “Hiện tại” để xem tình hình mới nhất.

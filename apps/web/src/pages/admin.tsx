@@ -143,7 +143,9 @@ export const AdminViews = () => {
   const [error, setError] = useState<Error>();
   const views = useLoad(async () => {
     const [admin, health] = await Promise.all([must(api.GET('/api/v1/admin/views')), fetch('/health').then((r) => r.json())]);
-    return { admin, lags: new Map<string, number>((health.info?.projections?.views ?? []).map((v: { view: string; lag: number }) => [v.view, v.lag])) };
+    // /health gives each view's lag behind the ledger's head under info.projections.<view>.
+    const projections = (health.info?.projections ?? {}) as Record<string, { lag?: number }>;
+    return { admin, lags: new Map(admin.views.flatMap((v) => (typeof projections[v.view]?.lag === 'number' ? [[v.view, projections[v.view].lag!] as const] : []))) };
   }, `views|${version}`, true);
   const rebuilding = views.data?.admin.views.some((v) => v.rebuilding);
   useEffect(() => {
@@ -168,7 +170,7 @@ export const AdminViews = () => {
           <table>
             <thead><tr><th>Chế độ xem</th><th>Thế hệ</th><th className="n">Độ trễ (sự kiện)</th><th>Dựng lại</th></tr></thead>
             <tbody>{admin.views.map((v) => (
-              <tr key={v.view} data-view={v.view}>
+              <tr key={v.view} data-view={v.view} data-testid="view-row">
                 <td>{label(VIEW_NAME, v.view)} <span className="muted">(phiên bản {v.version})</span></td>
                 <td>{v.generations.map((g) => `#${g.generation} ${label(GENERATION_STATUS, g.status)} đến vị trí ${num(g.checkpoint)}`).join('; ')}</td>
                 <td className="n">{lags.has(v.view) ? num(lags.get(v.view)!) : '–'}</td>
