@@ -601,6 +601,8 @@ export interface components {
             kind: "province" | "central" | "district" | "department" | "commune" | "school" | "public_service_unit" | "party_committee" | "mass_organisation" | "inspection_team" | "other";
             parentUnitId?: string;
             aliases?: string[];
+            /** @description The unit keeps the register of incoming documents (the Văn phòng): its department registers documents of other bodies */
+            keepsRegister?: boolean;
         };
         UnitRenamedData: {
             name: string;
@@ -716,6 +718,13 @@ export interface components {
         InspectionTeamFormedData: {
             documentId?: string;
             memberCount?: number;
+            /**
+             * @description The units on the team: with the lead, they record visits and findings
+             * @example [
+             *       "phong-tu-phap"
+             *     ]
+             */
+            memberUnitIds: string[];
         };
         UnitInspectedData: {
             unitId: string;
@@ -733,6 +742,11 @@ export interface components {
         DraftRegisteredData: {
             title: string;
             draftingUnitId: string;
+            /**
+             * @description The unit that appraises the draft (Phòng Tư pháp): only its department records the appraisal
+             * @example phong-tu-phap
+             */
+            appraisalUnitId: string;
         };
         DraftAppraisedData: {
             appraisingUnitId: string;
