@@ -17,7 +17,7 @@ const apiField = (name: string) => (name === 'occurredAt' ? 'occurredAt' : `data
  */
 export const RecordForm = ({ collection, id, type, title, fields, build, onDone }: {
   collection: Collection; id: string; type: string; title: string; fields: Field[];
-  build: (v: Values) => { occurredAt: string; data: Record<string, unknown> }; onDone: () => void;
+  build: (v: Values) => { occurredAt: string; data: Record<string, unknown> }; onDone: (position: number) => void;
 }) => {
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [values, setValues] = useState<Values>(() => Object.fromEntries(fields.map((f) => [f.name, f.kind === 'date' ? date(today()) : f.options?.[0]?.[0] ?? ''])));
@@ -38,7 +38,7 @@ export const RecordForm = ({ collection, id, type, title, fields, build, onDone 
       }));
       setDone(`Đã ghi nhận (vị trí ${num(recorded.globalPosition)}).`);
       setKey(crypto.randomUUID());
-      onDone();
+      onDone(recorded.globalPosition); // the caller reads its own write with minPosition
     } catch (e) {
       setError(e as Error);
     } finally {

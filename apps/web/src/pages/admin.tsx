@@ -13,10 +13,10 @@ export const AdminUnits = () => {
   const unitName = useUnitName();
   const [unitId, setUnitId] = useState('');
   const [newId, setNewId] = useState('');
-  const [version, setVersion] = useState(0);
-  const list = useLoad(() => must(api.GET('/api/v1/units', { params: { query: {} } })), `admin-units|${version}`);
+  const [written, setWritten] = useState(0);
+  const list = useLoad(() => must(api.GET('/api/v1/units', { params: { query: written > 0 ? { minPosition: written } : {} } })), `admin-units|${written}`);
   const active = [...units.values()].filter((u) => u.status === 'active').map((u): [string, string] => [u.unitId, u.name]);
-  const done = () => setVersion((n) => n + 1);
+  const done = (position: number) => setWritten((w) => Math.max(w, position));
   const picked = unitId || active[0]?.[0] || '';
   return (
     <>

@@ -10,7 +10,7 @@ import { must } from '../api/client';
 import { LateTag, taskLink } from './tasks';
 
 
-const TaskRow = ({ task, onDone }: { task: { taskId: string; title: string; status: string; dueOn: string; completedOn: string | null; progress: { numerator: number; denominator: number } | null }; onDone: () => void }) => {
+const TaskRow = ({ task, onDone }: { task: { taskId: string; title: string; status: string; dueOn: string; completedOn: string | null; progress: { numerator: number; denominator: number } | null }; onDone: (position: number) => void }) => {
   const [open, setOpen] = useState<'progress' | 'complete' | null>(null);
   return (
     <tr data-task={task.taskId}>
@@ -50,19 +50,21 @@ export const MyUnit = () => {
   const { cut } = useCut();
   const unitId = me.unitId!;
   const activeUnits = useSessionUnits();
-  const [version, setVersion] = useState(0);
-  const refresh = () => setVersion((n) => n + 1);
+  // After a write, every read waits for it (minPosition): the unit sees what it just recorded.
+  const [written, setWritten] = useState(0);
+  const refresh = (position: number) => setWritten((w) => Math.max(w, position));
   const work = useLoad(async () => {
-    const q = { params: { query: { ...cutQuery(cut), unitId } } };
+    const at = { ...cutQuery(cut), ...(written > 0 && { minPosition: written }) };
+    const q = { params: { query: { ...at, unitId } } };
     const [plans, inspections, recruitments] = await Promise.all([
-      must(api.GET('/api/v1/plans', { params: { query: cutQuery(cut) } })), must(api.GET('/api/v1/inspections', q)), must(api.GET('/api/v1/recruitments', q)),
+      must(api.GET('/api/v1/plans', { params: { query: at } })), must(api.GET('/api/v1/inspections', q)), must(api.GET('/api/v1/recruitments', q)),
     ]);
-    const boards = await Promise.all(plans.plans.map((p) => must(api.GET('/api/v1/plans/{planId}/tasks', { params: { path: { planId: p.planId }, query: { ...cutQuery(cut), unitId } } }))
+    const boards = await Promise.all(plans.plans.map((p) => must(api.GET('/api/v1/plans/{planId}/tasks', { params: { path: { planId: p.planId }, query: { ...at, unitId } } }))
       .then((b) => ({ plan: p, tasks: b.tasks }))));
     const pipelines = await Promise.all(recruitments.recruitments.filter((r) => r.ownerUnitId === unitId)
-      .map((r) => must(api.GET('/api/v1/recruitments/{recruitmentId}/pipeline', { params: { path: { recruitmentId: r.recruitmentId }, query: cutQuery(cut) } }))));
+      .map((r) => must(api.GET('/api/v1/recruitments/{recruitmentId}/pipeline', { params: { path: { recruitmentId: r.recruitmentId }, query: at } }))));
     return { boards, inspections: inspections.inspections.filter((i) => i.leadUnitId === unitId && i.status !== 'concluded'), pipelines };
-  }, `${cutKey(cut)}|${unitId}|${version}`, true);
+  }, `${cutKey(cut)}|${unitId}|${written}`, true);
   return (
     <Loaded state={work}>
       {({ boards, inspections, pipelines }) => (
