@@ -69,3 +69,16 @@ export const signedIn = async (browser: Browser, url: string, key: string, path 
 
 /** The text of a test id, once it matches. */
 export const textOf = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).replace(/\s+/g, ' ').trim();
+
+/**
+ * fetch, once more if the server had closed the idle keep-alive socket undici reused ("other side
+ * closed": Node's server drops idle connections after 5 s; a request on one already dying fails).
+ */
+export const call = async (url: string, init?: RequestInit): Promise<Response> => {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return fetch(url, init);
+  }
+};

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, ROOT, Running, signedIn, startApp, textOf } from './harness';
+import { call, launchBrowser, ROOT, Running, signedIn, startApp, textOf } from './harness';
 
 /** The web app in a real Chromium against npm start's app on the seed district (Đắk Song 2022). */
 describe('the web app on the seed district', () => {
@@ -19,20 +19,20 @@ describe('the web app on the seed district', () => {
 
   it('is served by the API at /, every page path answered with the app, the API and its docs where they were', async () => {
     for (const path of ['/', '/nhiem-vu/T-01?asOf=2022-06-30']) {
-      const page = await fetch(`${app.url}${path}`, { headers: { Accept: 'text/html' } });
+      const page = await call(`${app.url}${path}`, { headers: { Accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
     }
-    const missing = await fetch(`${app.url}/api/v1/nope`, { headers: { Accept: 'text/html,*/*' } });
+    const missing = await call(`${app.url}/api/v1/nope`, { headers: { Accept: 'text/html,*/*' } });
     expect([missing.status, missing.headers.get('content-type')]).toEqual([404, expect.stringContaining('application/problem+json')]);
-    expect((await fetch(`${app.url}/docs-json`)).headers.get('content-type')).toContain('application/json');
-    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    expect((await call(`${app.url}/docs-json`)).headers.get('content-type')).toContain('application/json');
+    expect((await call(`${app.url}/health`)).status).toBe(200);
   });
 
   it('has API types that match the API (apps/web/src/api/schema.d.ts is /docs-json through openapi-typescript)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-api-types-'));
     try {
-      writeFileSync(join(dir, 'openapi.json'), await (await fetch(`${app.url}/docs-json`)).text());
+      writeFileSync(join(dir, 'openapi.json'), await (await call(`${app.url}/docs-json`)).text());
       execFileSync(process.execPath, [join(ROOT, 'node_modules/openapi-typescript/bin/cli.js'), join(dir, 'openapi.json'), '-o', join(dir, 'schema.d.ts')], { stdio: 'ignore' });
       const committed = readFileSync(join(ROOT, 'apps/web/src/api/schema.d.ts'), 'utf8');
       // If this fails: with the app running, `npm run web:api-types` regenerates the file.
@@ -91,7 +91,7 @@ describe('the web app on the seed district', () => {
   }, 60_000);
 
   it('compares with a second cut: the completed count shows +5 against the phase-1 state of knowledge', async () => {
-    const marks = await (await fetch(`${app.url}/api/v1/ledger/marks`, { headers: { Authorization: 'Bearer demo-manager' } })).json();
+    const marks = await (await call(`${app.url}/api/v1/ledger/marks`, { headers: { Authorization: 'Bearer demo-manager' } })).json();
     const phaseOne = encodeURIComponent(marks.marks[0].knownAt);
     const { context, page } = await signedIn(browser, app.url, 'demo-manager', `/?asOf=2022-11-30&compareAsOf=2022-11-30&compareKnownAt=${phaseOne}`);
     await page.getByTestId('kpi-completed').filter({ hasText: '55' }).filter({ hasText: '+5' }).waitFor();
@@ -172,7 +172,7 @@ describe('the web app on the seed district', () => {
   }, 90_000);
 
   it('lets a department record a completion on its own open task: refused at the field when in the future, recorded once despite a lost answer and a double click, seen after reload', async () => {
-    const post = (path: string, body: unknown, key: string) => fetch(`${app.url}${path}`, {
+    const post = (path: string, body: unknown, key: string) => call(`${app.url}${path}`, {
       method: 'POST', headers: { Authorization: 'Bearer demo-admin', 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
     });
     const defined = await post('/api/v1/tasks/E2E-01/events', {
@@ -180,7 +180,7 @@ describe('the web app on the seed district', () => {
     }, 'e2e-define-E2E-01');
     expect(defined.status).toBe(201);
     const events = async (type: string) => {
-      const res = await fetch(`${app.url}/api/v1/audit/streams/task:E2E-01`, { headers: { Authorization: 'Bearer demo-inspector' } });
+      const res = await call(`${app.url}/api/v1/audit/streams/task:E2E-01`, { headers: { Authorization: 'Bearer demo-inspector' } });
       return ((await res.json()).events as { type: string }[]).filter((e) => e.type === type).length;
     };
     const { context, page } = await signedIn(browser, app.url, 'demo-dept-phong-noi-vu', '/don-vi');
