@@ -78,7 +78,7 @@ export const call = async (url: string, init?: RequestInit): Promise<Response> =
   try {
     return await fetch(url, init);
   } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
+    if ((error as Error).message !== 'fetch failed') throw error;
     return fetch(url, init);
   }
 };
