@@ -154,6 +154,22 @@ describe.each(testEngines())('tampering by the database owner, on $name PostgreS
       UPDATE ledger_events SET global_position = CASE global_position WHEN -2 THEN 8 ELSE 2 END WHERE global_position < 0`, 2, true);
   }, 60_000);
 
+  it('signs concurrent appends together, each still verifiable alone: an edit of one is named at its position', async () => {
+    await db.pool.query(`TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_tree, ledger_tree_heads; ALTER SEQUENCE ledger_position_seq RESTART`);
+    await Promise.all(Array.from({ length: 24 }, (_, i) => ledger.append(`task:c-${i}`, [ev(i, 'c'), ev(i + 100, 'c')])));
+    const head = await signThrough(48).then(() => tree.latestHead());
+    const { rows } = await db.pool.query('SELECT count(DISTINCT substring(signature from 1 for 64))::int AS n, max(length(signature))::int AS longest FROM ledger_events');
+    expect(rows[0].n).toBeLessThan(24); // fewer signatures than appends
+    expect(rows[0].longest).toBeGreaterThan(64); // batch index, size and audit path stored with it
+    expect(await ledger.verify({ keys, trusted: [head!] })).toMatchObject({ ok: true, checked: 48 });
+    expect(await offline(head!)).toMatchObject({ ok: true, checked: 48 });
+    await db.pool.query(COVER_UP);
+    await db.pool.query(`UPDATE ledger_events SET data = '{"stream": "c", "i": 999}' WHERE global_position = 31; SELECT tamper_cover_up()`);
+    const append = Number((await db.pool.query(`SELECT min(global_position) AS p FROM ledger_events WHERE signature = (SELECT signature FROM ledger_events WHERE global_position = 31)`)).rows[0].p);
+    expect(await ledger.verify({ keys, trusted: [head!] })).toMatchObject({ ok: false, firstBrokenPosition: append });
+    expect(await offline(head!)).toMatchObject({ ok: false, firstBrokenPosition: append });
+  }, 60_000);
+
   it('refuses to sign a new head over a ledger that no longer extends the last one', async () => {
     await fixture(db.pool);
     await db.pool.query('DELETE FROM ledger_events WHERE global_position = 30');
