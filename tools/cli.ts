@@ -1,13 +1,15 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
 import {
-  backupLedger, defaultKeyPath, KeyRing, Ledger, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
+  backupLedger, defaultKeyPath, KeyRing, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
 } from '@reform-ledger/ledger';
 import type * as Projections from '@reform-ledger/projections';
+import type * as DatabaseModule from '../apps/api/src/database.module';
 import type * as ReportCommand from '../apps/api/src/reports/report-command';
 
-// The views and the report are loaded only by the commands that use them: verify stays small (its RSS is measured).
+// The views, the app's ledger and the report are loaded only by the commands that use them: verify stays small (its RSS is measured).
 const views = async (): Promise<typeof Projections> => require('../libs/projections/src'); // (a path, not the alias: require() is not rewritten)
+const app = async (): Promise<typeof DatabaseModule> => require('../apps/api/src/database.module');
 const reports = async (): Promise<typeof ReportCommand> => require('../apps/api/src/reports/report-command');
 
 /**
@@ -118,7 +120,7 @@ const main = async () => {
   if (command !== 'rebuild' && command !== 'projector') await usage();
   const { Projector, TemporalStore, viewNamed, VIEWS } = await views();
   const db = await openDatabase();
-  const ledger = new Ledger(db.pool);
+  const ledger = (await app()).ledgerOver(db);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS, { onError: (error) => console.error(error) });
   try {
