@@ -1,10 +1,16 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
-import { UPCASTERS } from '@reform-ledger/domain';
 import {
-  backupLedger, defaultKeyPath, KeyRing, Ledger, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
+  backupLedger, defaultKeyPath, KeyRing, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
 } from '@reform-ledger/ledger';
-import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
+import type * as Projections from '@reform-ledger/projections';
+import type * as DatabaseModule from '../apps/api/src/database.module';
+import type * as ReportCommand from '../apps/api/src/reports/report-command';
+
+// The views, the app's ledger and the report are loaded only by the commands that use them: verify stays small (its RSS is measured).
+const views = async (): Promise<typeof Projections> => require('../libs/projections/src'); // (a path, not the alias: require() is not rewritten)
+const app = async (): Promise<typeof DatabaseModule> => require('../apps/api/src/database.module');
+const reports = async (): Promise<typeof ReportCommand> => require('../apps/api/src/reports/report-command');
 
 /**
  * npm run reform-ledger -- verify <bundle.tar> [--trusted-head head.json]
@@ -16,8 +22,9 @@ import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/proje
  * npm run projector                               run the projector as its own process (API with PROJECTOR=external)
  * npm run report -- cchc --year 2022 --as-of 2022-11-30 -o bao-cao-cchc-2022.docx   the CCHC report (DOCX) at a cut
  */
-const usage = () => {
-  console.error(`usage: reform-ledger verify <bundle.tar> [--trusted-head head.json] | rotate-key | backup <dir> | restore <dir> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc … (npm run report alone lists its flags)`);
+const usage = async (): Promise<never> => {
+  const [{ VIEWS }, { REPORT_USAGE }] = await Promise.all([views(), reports()]);
+  console.error(`usage: reform-ledger verify <bundle.tar> [--trusted-head head.json] | rotate-key | backup <dir> | restore <dir> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc …\n${REPORT_USAGE}`);
   process.exit(2);
 };
 
@@ -27,25 +34,10 @@ const bar = (done: number, total: number) => {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${total === 0 ? 100 : Math.floor((done / total) * 100)}%`;
 };
 
-/** Stops with what is wrong, for a person (no stack trace), exit code 2. */
-const fail = (message: string): never => {
-  console.error(message);
-  process.exit(2);
-};
-
-/** The views a rebuild names (a view, or all), before any database is opened. */
-const viewsNamed = (name: string | undefined) => {
-  const names = VIEWS.map((v) => v.name).join(', ');
-  if (!name) return fail(`which view? npm run rebuild -- <view|all>; the views are ${names}`);
-  if (name === 'all') return VIEWS;
-  const view = viewNamed(name);
-  return view ? [view] : fail(`there is no view "${name}": the views are ${names} (or all, to rebuild every one)`);
-};
-
 const main = async () => {
   const [command, arg, ...rest] = process.argv.slice(2);
   if (command === 'verify') {
-    if (!arg) usage();
+    if (!arg) await usage();
     const flag = (name: string) => {
       const i = rest.indexOf(name);
       return i >= 0 ? rest[i + 1] : undefined;
@@ -77,7 +69,7 @@ const main = async () => {
       else console.log('  no --trusted-head given: signatures were checked against the bundle\'s own keys, which prove nothing against whoever made it');
       if (verdict.latestHead) console.log(`  latest signed head in the bundle: size ${verdict.latestHead.treeSize}, root ${verdict.latestHead.rootHash}, signed ${verdict.latestHead.timestamp}`);
     } else {
-      const where = verdict.range ? ` (between positions ${verdict.range.fromPosition} and ${verdict.range.toPosition})`
+      const where = verdict.range && verdict.firstBrokenPosition === verdict.range.fromPosition ? '' // the reason names the range
         : verdict.firstBrokenPosition !== undefined ? ` (first bad event at position ${verdict.firstBrokenPosition})` : '';
       console.log(`BROKEN: ${verdict.reason}${where}; ${verdict.checked} events read`);
     }
@@ -90,7 +82,7 @@ const main = async () => {
     return;
   }
   if (command === 'backup' || command === 'restore') {
-    if (!arg) usage();
+    if (!arg) await usage();
     const db = await openDatabase();
     try {
       if (command === 'backup') {
@@ -116,9 +108,7 @@ const main = async () => {
   if (command === 'report') {
     const db = await openDatabase();
     try {
-      // The report is the app's (its messages, parameters and queries): loaded only for this command.
-      const { reportCommand } = await import('@reform-ledger/api');
-      await reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
+      await (await reports()).reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
     } catch (error) {
       console.error((error as Error).message); // a bad flag or a request the ledger cannot answer: no stack trace
       process.exitCode = 2;
@@ -127,13 +117,18 @@ const main = async () => {
     }
     return;
   }
-  if (command !== 'rebuild' && command !== 'projector') usage();
-  const views = command === 'rebuild' ? viewsNamed(arg) : [];
+  if (command !== 'rebuild' && command !== 'projector') await usage();
+  const { Projector, TemporalStore, viewNamed, VIEWS } = await views();
+  // The views a rebuild names, before any database is opened: an unknown one is named, with the list.
+  const names = VIEWS.map((v) => v.name).join(', ');
+  const fail = (message: string): never => {
+    console.error(message);
+    process.exit(2);
+  };
+  const chosen = command !== 'rebuild' ? [] : !arg ? fail(`which view? npm run rebuild -- <view|all>; the views are ${names}`)
+    : arg === 'all' ? VIEWS : [viewNamed(arg) ?? fail(`there is no view "${arg}": the views are ${names} (or all, to rebuild every one)`)];
   const db = await openDatabase();
-  // The ledger as the app reads it (ledgerOver): the domain's upcasters registered. Not imported from the app,
-  // which would load all of it (Nest, the routes) into a rebuild that runs in 256 MB.
-  const ledger = new Ledger(db.pool);
-  for (const upcaster of UPCASTERS) ledger.registerUpcaster(upcaster);
+  const ledger = (await app()).ledgerOver(db);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS, { onError: (error) => console.error(error) });
   try {
@@ -146,7 +141,7 @@ const main = async () => {
       });
       return;
     }
-    for (const view of views) {
+    for (const view of chosen) {
       const started = performance.now();
       let peak = process.memoryUsage().rss;
       let events = 0;

@@ -19,6 +19,9 @@ import { flatten } from './events/validate';
 import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
 import { MarksController } from './marks.controller';
+import { MeController } from './me.controller';
+import { HistoryController } from './history.controller';
+import { Lateness } from './lateness';
 import { serveOpenApi } from './openapi';
 import { PathParamsPipe } from './path-params';
 import { QueryParamsInterceptor } from './query-params';
@@ -31,6 +34,7 @@ import { RefusalsController } from './audit/refusals.controller';
 import { TreeHeads } from './audit/tree-heads';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
 import { answerClientError, invalid, ProblemFilter } from './problem';
+import { serveWeb } from './web';
 
 export type AppOptions = {
   /** Provision the documented demo keys (demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>). */
@@ -59,7 +63,7 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
 };
 
 /** Every controller of the API (the OpenAPI contract test walks them). */
-export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController, ReportsController, RefusalsController];
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, MeController, HistoryController, AuditController, AdminViewsController, ReportsController, RefusalsController];
 
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
@@ -90,6 +94,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       TreeHeads,
       ...REPORT_PROVIDERS,
       Marks,
+      Lateness,
       Readiness,
       { provide: APP_FILTER, useClass: ProblemFilter },
       { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
@@ -102,6 +107,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   app.disable('x-powered-by');
   app.set('etag', false); // write responses carry their own ETag: the stream version
   app.use(requestId);
+  serveWeb(app);
   app.useGlobalPipes(new PathParamsPipe(), new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -6,10 +6,14 @@ import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
 import { Marks, Readiness } from './marks';
 import { loadScenario } from './scenario/load';
+import { ensureWebBuild } from './web';
 
 const main = async () => {
   // The ledger's calendar: every derived day is a day in this zone (Asia/Ho_Chi_Minh unless set). Set once, before anything is decided.
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
+  // The web app is built (if its build is missing or stale) while the database starts.
+  // A failed build is reported and the API starts anyway (its pages then answer 404 at /).
+  const web = ensureWebBuild((line) => console.log(line)).catch((error) => console.error(`  web app not built: ${error.message}`));
   // The embedded server is restarted after a crash; if it cannot be, the app stops rather than answer 503 forever.
   const db = await openDatabase({
     report: (line) => console.error(`  ${line}`),
@@ -39,6 +43,7 @@ const main = async () => {
   // /health answers 503 `loading` from the moment the server listens until the seed district is in and the views have it.
   if (seed) app.get(Readiness).start('seed district Đắk Song 2022');
   const port = Number(process.env.PORT ?? 3000);
+  await web;
   if (host === undefined) await app.listen(port);
   else await app.listen(port, host);
   const where = db.engine === 'embedded' ? `embedded PostgreSQL (${process.env.LEDGER_DATA_DIR ?? './data'})` : 'DATABASE_URL';
@@ -63,6 +68,7 @@ const main = async () => {
     app.get(Readiness).done();
   }
   const url = `http://localhost:${port}`;
+  console.log(`  web app: ${url}/`);
   console.log(`  docs: ${url}/docs   health: ${url}/health   metrics: ${url}/metrics`);
   if (demo) {
     console.log('  demo keys: demo-admin, demo-manager, demo-inspector, demo-dept-<unitId> (e.g. demo-dept-phong-noi-vu)');
