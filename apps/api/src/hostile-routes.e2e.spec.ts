@@ -74,6 +74,10 @@ const brokenSubmission = (kind: RecordKind, components: Components) => fc.consta
     choices.push(fc.constant({ body: { ...example, data: {} }, label: 'empty data' }));
     choices.push(fc.constantFrom(...required).map((k) => ({ body: { ...example, data: { ...data, [k]: undefined } }, label: 'missing required field' })));
   }
+  const lineFields = textFields.filter((k) => LINE_FIELDS.has(k));
+  if (lineFields.length) {
+    choices.push(fc.tuple(fc.constantFrom(...lineFields), badLine).map(([k, v]) => ({ body: { ...example, data: { ...data, [k]: v } }, label: 'bad name or title' })));
+  }
   if (textFields.length) {
     choices.push(fc.tuple(fc.constantFrom(...textFields), fc.nat()).chain(([k]) => (LINE_FIELDS.has(k) ? badLine : badText)
       .map((v) => ({ body: { ...example, data: { ...data, [k]: v } }, label: LINE_FIELDS.has(k) ? 'bad name or title' : 'bad free text' }))));
