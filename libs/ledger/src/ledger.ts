@@ -118,6 +118,10 @@ export type AppendSigner = { keyId: string; sign(message: Buffer): Buffer };
 export type LedgerOptions = {
   upcasters?: Upcaster[];
   signer?: AppendSigner;
+  /** Commit concurrent appends together (default true; false: each append in its own transaction). */
+  groupCommit?: boolean;
+  /** Group commits in flight at once (default 4). */
+  groupsInFlight?: number;
   maxPayloadBytes?: number;
   maxEventsPerAppend?: number;
 };
@@ -161,6 +165,9 @@ type EventRow = {
  */
 export class Ledger {
   private readonly upcasters = new Map<string, Upcaster>();
+  /** Appends waiting for the commits in flight to end (group commit). */
+  private readonly waiting: Waiting[] = [];
+  private committing = 0;
   private readonly maxPayloadBytes: number;
   private readonly maxEventsPerAppend: number;
 
@@ -191,18 +198,81 @@ export class Ledger {
       throw new LedgerInputError('idempotency_key.invalid', 'idempotencyKey', 'Idempotency key must be 1 to 200 characters');
     }
     const prepared = this.prepare(streamId, events, options.metadata, key);
-    const fingerprint = fingerprintOf(options.request ?? prepared.fingerprint);
+    const append: Append = {
+      streamId, expected, expectedOption: options.expectedVersion, key: key ?? null,
+      fingerprint: fingerprintOf(options.request ?? prepared.fingerprint), json: prepared.json, count: events.length,
+    };
+    if (this.session || this.options.groupCommit === false) return this.appendAlone(append);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ...append, resolve, reject });
+      this.commitWaiting();
+    });
+  }
 
+  /**
+   * Group commit. Appends that arrive while earlier ones are being committed wait, and are then
+   * committed together: one transaction, one commit (one WAL flush), one gap-free section for all of
+   * them (ledger_append_group). Each caller is answered only when that transaction has committed,
+   * with its own result or its own refusal; a lone append goes alone (ledger_append), so a single
+   * writer waits for nobody. At most `GROUPS_IN_FLIGHT` commits run at once.
+   */
+  private commitWaiting(): void {
+    while (this.committing < (this.options.groupsInFlight ?? GROUPS_IN_FLIGHT) && this.waiting.length > 0) {
+      let n = 0;
+      let events = 0;
+      while (n < this.waiting.length && n < MAX_GROUP_APPENDS && (n === 0 || events + this.waiting[n].count <= this.maxEventsPerAppend)) {
+        events += this.waiting[n++].count;
+      }
+      const group = this.waiting.splice(0, n);
+      this.committing++;
+      void this.commitGroup(group).finally(() => {
+        this.committing--;
+        this.commitWaiting();
+      });
+    }
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    if (group.length === 1) {
+      await this.appendAlone(group[0]).then(group[0].resolve, group[0].reject);
+      return;
+    }
+    let results: GroupResult[];
+    try {
+      const items = group.map((a) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
+        + `"f":"${a.fingerprint}","e":${a.json}}`);
+      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1) AS r', [`[${items.join(',')}]`])).rows[0].r;
+    } catch (error) {
+      // The connection failed: whether the group committed is unknown, as for a lone append.
+      if (!(error as { code?: string }).code) {
+        for (const a of group) a.reject(error);
+        return;
+      }
+      // Refused as a whole (a deadlock with a transaction holding two of its streams, a key raced by a
+      // lone append, input the server rejects): each append on its own, with its own answer.
+      await Promise.all(group.map((a) => this.appendAlone(a).then(a.resolve, a.reject)));
+      return;
+    }
+    group.forEach((a, i) => {
+      const r = results[i];
+      if (!('error' in r)) a.resolve(toAppendResult(a.streamId, r));
+      else if (r.error === 'RL409') a.reject(new VersionConflictError(a.streamId, a.expectedOption ?? 'any', r.actual));
+      else a.reject(new IdempotencyKeyReusedError(a.streamId, a.key ?? ''));
+    });
+  }
+
+  /** One append in its own transaction (ledger_append), or on the transaction's connection. */
+  private async appendAlone({ streamId, expected, expectedOption, key, fingerprint, json }: Append): Promise<AppendResult> {
     try {
       const { rows } = await this.query<{ r: StoredResult }>(
         'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
-        [streamId, expected, key ?? null, fingerprint, prepared.json],
+        [streamId, expected, key, fingerprint, json],
       );
       return toAppendResult(streamId, rows[0].r);
     } catch (error) {
       const pgError = error as { code?: string; detail?: string; constraint?: string };
       if (pgError.code === 'RL409') {
-        throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', Number(pgError.detail));
+        throw new VersionConflictError(streamId, expectedOption ?? 'any', Number(pgError.detail));
       }
       if (pgError.code === 'RL422') throw new IdempotencyKeyReusedError(streamId, key ?? '');
       // Appends to one stream are serialised, so the only possible race left is two appends with the
@@ -595,6 +665,18 @@ const parseExpectedVersion = (expected: ExpectedVersion | undefined): number | n
 
 /** The jsonb that ledger_append returns and ledger_idempotency stores. */
 type StoredResult = Omit<AppendResult, 'streamId' | 'duplicate'> & { duplicate?: boolean };
+/** What ledger_append_group answers for one append of the group. */
+type GroupResult = StoredResult | { error: 'RL409'; actual: number } | { error: 'RL422' };
+
+/** An append ready for the server: checked, its events as JSON, its request's fingerprint. */
+type Append = {
+  streamId: string; expected: number | null; expectedOption: ExpectedVersion | undefined; key: string | null;
+  fingerprint: string; json: string; count: number;
+};
+type Waiting = Append & { resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
+/** Commits in flight at once, and appends in one group. */
+const GROUPS_IN_FLIGHT = 4;
+const MAX_GROUP_APPENDS = 256;
 
 const toAppendResult = (streamId: string, r: StoredResult): AppendResult => ({
   streamId,
