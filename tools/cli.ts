@@ -1,17 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
-import { Ledger, openDatabase, verifyBundle } from '@reform-ledger/ledger';
+import {
+  backupLedger, defaultKeyPath, KeyRing, Ledger, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
+} from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
 import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
 
 /**
- * npm run reform-ledger -- verify <bundle.tar>   check an export bundle offline (no server, no database)
+ * npm run reform-ledger -- verify <bundle.tar> [--trusted-head head.json]
+ *                                                 check an export bundle offline (no server, no database), against a head you kept
+ * npm run reform-ledger -- rotate-key              a new signing key, endorsed by the old one (restart the API after)
+ * npm run reform-ledger -- backup <dir>            the ledger's tables (COPY), public keys and latest head; not the private key
+ * npm run reform-ledger -- restore <dir>           into a database that holds no ledger yet (the views rebuild on start)
  * npm run rebuild -- <view|all>                   rebuild views into new tables, then swap (progress on stderr)
  * npm run projector                               run the projector as its own process (API with PROJECTOR=external)
  * npm run report -- cchc --year 2022 --as-of 2022-11-30 -o bao-cao-cchc-2022.docx   the CCHC report (DOCX) at a cut
  */
 const usage = () => {
-  console.error(`usage: reform-ledger verify <bundle.tar> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc …\n${REPORT_USAGE}`);
+  console.error(`usage: reform-ledger verify <bundle.tar> [--trusted-head head.json] | rotate-key | backup <dir> | restore <dir> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc …\n${REPORT_USAGE}`);
   process.exit(2);
 };
 
@@ -25,14 +31,70 @@ const main = async () => {
   const [command, arg, ...rest] = process.argv.slice(2);
   if (command === 'verify') {
     if (!arg) usage();
-    const verdict = verifyBundle(readFileSync(arg));
+    const flag = (name: string) => {
+      const i = rest.indexOf(name);
+      return i >= 0 ? rest[i + 1] : undefined;
+    };
+    const trustedFile = flag('--trusted-head');
+    for (const file of [arg, trustedFile].filter((f): f is string => f !== undefined)) {
+      if (!existsSync(file)) {
+        console.error(`${file}: no such file (a bundle comes from GET /api/v1/audit/export; a head from GET /api/v1/audit/tree-head)`);
+        process.exit(2);
+      }
+    }
+    let trustedHead: TreeHead | undefined;
+    if (trustedFile) {
+      try {
+        trustedHead = JSON.parse(readFileSync(trustedFile, 'utf8')) as TreeHead;
+      } catch (error) {
+        console.error(`${trustedFile} is not a tree head (JSON from GET /api/v1/audit/tree-head): ${(error as Error).message}`);
+        process.exit(2);
+      }
+    }
+    const started = performance.now();
+    const verdict = await verifyBundle(createReadStream(arg), { trustedHead });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const m = verdict.manifest;
     if (verdict.ok) {
-      console.log(`OK: ${verdict.checked} events, positions ${m!.range.afterPosition + 1}–${m!.range.toPosition}, ${m!.anchors.length} streams; every hash recomputed and every chain intact`);
+      console.log(`OK: ${verdict.checked} events, positions ${m!.range.afterPosition + 1}–${m!.range.toPosition}, ${m!.heads.length} streams, in ${seconds} s`);
+      console.log(`  checked: ${verdict.checks.join('; ')}`);
+      if (trustedHead) console.log(`  extends the trusted head: size ${trustedHead.treeSize}, root ${trustedHead.rootHash}, signed ${trustedHead.timestamp}`);
+      else console.log('  no --trusted-head given: signatures were checked against the bundle\'s own keys, which prove nothing against whoever made it');
+      if (verdict.latestHead) console.log(`  latest signed head in the bundle: size ${verdict.latestHead.treeSize}, root ${verdict.latestHead.rootHash}, signed ${verdict.latestHead.timestamp}`);
     } else {
-      console.log(`BROKEN: ${verdict.reason}${verdict.firstBadPosition !== undefined ? ` (first bad event at position ${verdict.firstBadPosition})` : ''}; ${verdict.checked} events checked before it`);
+      const where = verdict.range ? ` (between positions ${verdict.range.fromPosition} and ${verdict.range.toPosition})`
+        : verdict.firstBrokenPosition !== undefined ? ` (first bad event at position ${verdict.firstBrokenPosition})` : '';
+      console.log(`BROKEN: ${verdict.reason}${where}; ${verdict.checked} events read`);
     }
     process.exit(verdict.ok ? 0 : 1);
+  }
+  if (command === 'rotate-key') {
+    const { oldKeyId, newKeyId } = KeyRing.rotate();
+    console.log(`signing key rotated: ${oldKeyId} → ${newKeyId} (${defaultKeyPath()}); each endorses the other in ${defaultKeyPath()}.public.json.`);
+    console.log('Restart the API to sign with the new key, and back up the new key file now: the old private key is gone.');
+    return;
+  }
+  if (command === 'backup' || command === 'restore') {
+    if (!arg) usage();
+    const db = await openDatabase();
+    try {
+      if (command === 'backup') {
+        const keys = existsSync(`${defaultKeyPath()}.public.json`) ? (JSON.parse(readFileSync(`${defaultKeyPath()}.public.json`, 'utf8')) as PublicKeyRecord[]) : [];
+        const m = await backupLedger(db.pool, arg, keys);
+        console.log(`backup in ${arg}: ${m.tables.map((t) => `${t.name} ${t.rows}`).join(', ')}; latest signed head ${m.latestHead ? `size ${m.latestHead.treeSize}` : 'none'}.`);
+        console.log(`The private key is not in it: back up ${defaultKeyPath()} separately (README, "Keeping the signing key").`);
+      } else {
+        const m = await restoreLedger(db.pool, arg);
+        console.log(`restored ${m.tables.find((t) => t.name === 'ledger_events')!.rows} events from ${arg} (backup of ${m.createdAt}); the views rebuild on the next start.`);
+        console.log(`Check it against a head you kept: export a bundle and run npm run reform-ledger -- verify bundle.tar --trusted-head head.json`);
+      }
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exitCode = 2;
+    } finally {
+      await db.close();
+    }
+    return;
   }
   // Days are days in the ledger's time zone, as in the API (set once, before anything is read).
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);

@@ -16,7 +16,7 @@ import { DomainEvent, examples } from '@reform-ledger/domain';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
 import { useTimeZone } from '@reform-ledger/calendar';
 import { Projector, progressQuery, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
-import { buildCchcReport, CchcRequest, gatherCchc, noSignedTreeHead, renderDocx } from '@reform-ledger/reports';
+import { buildCchcReport, CchcRequest, gatherCchc, renderDocx } from '@reform-ledger/reports';
 import type { Mark } from '../../apps/api/src/marks';
 import { loadScenario } from '../../apps/api/src/scenario/load';
 
@@ -43,7 +43,7 @@ const main = async () => {
   const store = await TemporalStore.open(url.toString());
   const projector = new Projector(ledger, store, VIEWS, { batchSize: 10_000 });
   const reader = new ViewReader(store, ledger);
-  const sources = { reader, treeHead: noSignedTreeHead };
+  const sources = { reader, treeHead: async () => null };
   const serverVersion = (await db.pool.query('SHOW server_version')).rows[0].server_version;
   log(`Report benchmark — ${new Date().toISOString()} — PostgreSQL ${serverVersion} (${db.engine === 'external' ? 'DATABASE_URL' : 'embedded'}) — ${cpus().length} cores, shared with other work`);
 

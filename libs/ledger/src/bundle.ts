@@ -1,134 +1,326 @@
 import { createHash } from 'node:crypto';
-import type { ExportedEvent } from './ledger';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { LedgerCheck, StreamHead, Verdict } from './check';
+export { eventHash } from './check';
+import { PublicKeyRecord, PublicKeys } from './keys';
+import type { ExportedEvent, Ledger } from './ledger';
+import { LedgerTree } from './tree';
+import { headMessage, TreeHead } from './signing';
+import { SignaturePool } from './signature-pool';
 
 /**
- * Export bundles: a tar with `events.ndjson` (one stored event per line, exactly as stored) and
- * `manifest.json` (range, count, the SHA-256 of events.ndjson, each stream's anchor — the hash its
- * first exported event chains to — and each stream's last hash). `verifyBundle` needs no server:
- * it recomputes every event's hash the way the database does (ledger_event_hash) and walks the chains.
+ * Export bundles (format 2): a tar, read and written as a stream, of
+ *   keys.json       every public key the ledger has had, with its endorsements (keys.ts)
+ *   heads.json      every signed tree head in the range (signing.ts)
+ *   start.json      for an export that starts past position 1: the tree before it (size, perfect
+ *                   subtrees) and each stream's anchor (the hash its first exported event chains to)
+ *   events.ndjson   one stored event per line, exactly as stored, signature included
+ *   manifest.json   range, count, the SHA-256 of events.ndjson, each stream's last event, and what the
+ *                   server's own verify said at export time
+ * `verifyBundle` needs no server: it recomputes every hash the way the database does, checks every
+ * signature (on worker threads), rebuilds the Merkle tree and holds it to every signed head and to
+ * the inspector's own head (check.ts).
  */
+export const BUNDLE_FORMAT = 'reform-ledger-bundle/2';
+
 export type BundleManifest = {
-  format: 'reform-ledger-bundle/1';
+  format: typeof BUNDLE_FORMAT;
   exportedAt: string;
   range: { afterPosition: number; toPosition: number };
   count: number;
   eventsSha256: string;
-  anchors: { streamId: string; prevPosition: number | null; prevHash: string }[];
-  heads: { streamId: string; streamVersion: number; position: number; hash: string }[];
+  /** Each stream's last exported event. */
+  heads: StreamHead[];
   /** The server's own verify() of the whole ledger at export time. */
-  ledgerVerified: { ok: boolean; checked: number; firstBrokenPosition?: number };
+  ledgerVerified: Pick<Verdict, 'ok' | 'checked'> & Partial<Pick<Verdict, 'firstBrokenPosition' | 'reason'>>;
 };
 
-/** The hash the database computes (schema.ts, ledger_event_hash), recomputed from the stored text. */
-export const eventHash = (e: ExportedEvent): string => {
-  const text = `[${[
-    JSON.stringify(e.eventId), JSON.stringify(e.streamId), e.streamVersion, e.globalPosition, e.prevPosition ?? 'null',
-    JSON.stringify(e.type), e.schemaVersion, e.data, e.metadata, JSON.stringify(e.occurredAt), JSON.stringify(e.recordedAt),
-    e.idempotencyKey === null ? 'null' : JSON.stringify(e.idempotencyKey),
-  ].join(', ')}]`;
-  return createHash('sha256').update(Buffer.from(e.prevHash, 'hex')).update(text, 'utf8').digest('hex');
+export type BundleStart = {
+  afterPosition: number;
+  /** The tree's size at afterPosition, and its perfect subtrees (hex), largest first. */
+  treeSize: number;
+  frontier: string[];
+  anchors: { streamId: string; prevPosition: number | null; prevHash: string }[];
 };
 
-export const buildBundle = (events: ExportedEvent[], range: BundleManifest['range'], ledgerVerified: BundleManifest['ledgerVerified'], exportedAt: string) => {
-  const ndjson = events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
-  const anchors = new Map<string, BundleManifest['anchors'][number]>();
-  const heads = new Map<string, BundleManifest['heads'][number]>();
-  for (const e of events) {
-    if (!anchors.has(e.streamId)) anchors.set(e.streamId, { streamId: e.streamId, prevPosition: e.prevPosition, prevHash: e.prevHash });
-    heads.set(e.streamId, { streamId: e.streamId, streamVersion: e.streamVersion, position: e.globalPosition, hash: e.hash });
+export type BundleParts = {
+  events: AsyncIterable<ExportedEvent[]> | Iterable<ExportedEvent[]>;
+  range: BundleManifest['range'];
+  keys: PublicKeyRecord[];
+  heads: TreeHead[];
+  /** For an export past position 1: the tree before it (anchors are taken from the events). */
+  start?: Pick<BundleStart, 'treeSize' | 'frontier'>;
+  ledgerVerified: BundleManifest['ledgerVerified'];
+  exportedAt: string;
+};
+
+/** Writes a bundle to `out`. events.ndjson is spooled to a temporary file first (a tar entry states its size up front). */
+export const writeBundle = async (out: Writable, parts: BundleParts): Promise<void> => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-bundle-'));
+  try {
+    const spool = join(dir, 'events.ndjson');
+    const file = createWriteStream(spool);
+    const sha = createHash('sha256');
+    const anchors = new Map<string, BundleStart['anchors'][number]>();
+    const heads = new Map<string, StreamHead>();
+    let count = 0;
+    for await (const batch of parts.events) {
+      const text = batch.map((e) => `${JSON.stringify(e)}\n`).join('');
+      sha.update(text, 'utf8');
+      if (!file.write(text)) await new Promise<void>((resolve) => file.once('drain', () => resolve()));
+      for (const e of batch) {
+        if (!anchors.has(e.streamId)) anchors.set(e.streamId, { streamId: e.streamId, prevPosition: e.prevPosition, prevHash: e.prevHash });
+        heads.set(e.streamId, { streamId: e.streamId, version: e.streamVersion, position: e.globalPosition, hash: e.hash });
+      }
+      count += batch.length;
+    }
+    file.end();
+    await finished(file);
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT, exportedAt: parts.exportedAt, range: parts.range, count, eventsSha256: sha.digest('hex'),
+      heads: [...heads.values()], ledgerVerified: parts.ledgerVerified,
+    };
+    const start: BundleStart = {
+      afterPosition: parts.range.afterPosition, treeSize: parts.start?.treeSize ?? 0, frontier: parts.start?.frontier ?? [],
+      anchors: parts.range.afterPosition > 0 ? [...anchors.values()] : [],
+    };
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2));
+    await writeEntry(out, 'keys.json', json(parts.keys));
+    await writeEntry(out, 'heads.json', json(parts.heads));
+    await writeEntry(out, 'start.json', json(start));
+    await writeEntry(out, 'events.ndjson', createReadStream(spool), statSync(spool).size);
+    await writeEntry(out, 'manifest.json', json(manifest));
+    await write(out, Buffer.alloc(BLOCK * 2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const manifest: BundleManifest = {
-    format: 'reform-ledger-bundle/1', exportedAt, range, count: events.length,
-    eventsSha256: createHash('sha256').update(ndjson, 'utf8').digest('hex'),
-    anchors: [...anchors.values()], heads: [...heads.values()], ledgerVerified,
-  };
-  return tar([{ name: 'manifest.json', content: Buffer.from(JSON.stringify(manifest, null, 2)) }, { name: 'events.ndjson', content: Buffer.from(ndjson) }]);
 };
 
-export type BundleVerdict = { ok: boolean; checked: number; firstBadPosition?: number; reason?: string; manifest?: BundleManifest };
+/** A whole bundle in memory (tests, small exports). */
+export const buildBundle = async (parts: BundleParts): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  const sink = { write: (c: Buffer) => (chunks.push(Buffer.from(c)), true), once: () => sink } as unknown as Writable;
+  await writeBundle(sink, parts);
+  return Buffer.concat(chunks);
+};
 
-export const verifyBundle = (bundle: Buffer): BundleVerdict => {
-  const files = untar(bundle);
-  const manifestFile = files.get('manifest.json');
-  const eventsFile = files.get('events.ndjson');
-  if (!manifestFile || !eventsFile) return { ok: false, checked: 0, reason: 'not a bundle: manifest.json or events.ndjson is missing' };
-  const manifest = JSON.parse(manifestFile.toString('utf8')) as BundleManifest;
-  const fail = (checked: number, position: number | undefined, reason: string): BundleVerdict =>
-    ({ ok: false, checked, ...(position !== undefined && { firstBadPosition: position }), reason, manifest });
-  const lines = eventsFile.toString('utf8').split('\n').filter((l) => l.length > 0);
-  const anchors = new Map(manifest.anchors.map((a) => [a.streamId, a]));
-  const last = new Map<string, { version: number; position: number; hash: string }>();
-  let previousPosition = manifest.range.afterPosition;
-  let checked = 0;
-  for (const line of lines) {
+export type BundleVerdict = Verdict & {
+  manifest?: BundleManifest;
+  /** The trusted head the tree was held to, and whether the bundle's latest head extends it. */
+  trustedHead?: TreeHead;
+  latestHead?: TreeHead;
+};
+
+export type VerifyBundleOptions = {
+  /** The head the inspector kept (head.json). Without it, the bundle is checked against its own keys only. */
+  trustedHead?: TreeHead;
+  /** Worker threads for signatures (default: one per core, at least 1; 0 checks on this thread). */
+  threads?: number;
+};
+
+/**
+ * Checks a bundle read as a stream (in bounded memory), against the head the inspector kept. The
+ * keys trusted are the trusted head's and those it endorses, transitively (keys.ts); without a
+ * trusted head, the bundle's own keys (which prove nothing against whoever made the bundle).
+ */
+export const verifyBundle = async (input: Readable | Buffer, options: VerifyBundleOptions = {}): Promise<BundleVerdict> => {
+  const small = new Map<string, Buffer>();
+  let check: LedgerCheck | undefined;
+  let pool: SignaturePool | undefined;
+  let latestHead: TreeHead | undefined;
+  const sha = createHash('sha256');
+  let problem: string | undefined;
+  let lineNo = 0;
+  const trusted = options.trustedHead;
+
+  const begin = () => {
+    const records = JSON.parse(small.get('keys.json')?.toString('utf8') ?? '[]') as PublicKeyRecord[];
+    const heads = JSON.parse(small.get('heads.json')?.toString('utf8') ?? '[]') as TreeHead[];
+    const start = JSON.parse(small.get('start.json')?.toString('utf8') ?? 'null') as BundleStart | null;
+    const all = new PublicKeys(records);
+    let keys = all;
+    if (trusted) {
+      if (!all.verify(trusted.keyId, headMessage(trusted), Buffer.from(trusted.signature, 'base64'))) {
+        problem = `the trusted head is not signed by any key in the bundle (key ${trusted.keyId})`;
+      }
+      keys = all.trustedFrom([trusted.keyId]);
+      if (start && start.treeSize > trusted.treeSize) {
+        problem = `the trusted head (size ${trusted.treeSize}) lies before this export, which starts after ${start.treeSize} events: export from an earlier position`;
+      }
+    }
+    latestHead = heads.filter((h) => keys.verify(h.keyId, headMessage(h), Buffer.from(h.signature, 'base64'))).at(-1);
+    const threads = options.threads ?? SignaturePool.defaultThreads();
+    pool = threads > 0 ? new SignaturePool(keys.records, threads) : undefined;
+    check = new LedgerCheck({
+      keys: records.length > 0 ? keys : undefined, heads, trusted: trusted ? [trusted] : [],
+      ...(start && start.afterPosition > 0 && {
+        start: {
+          afterPosition: start.afterPosition, size: start.treeSize, frontier: start.frontier.map((h) => Buffer.from(h, 'hex')),
+          anchors: new Map(start.anchors.map((a) => [a.streamId, a])),
+        },
+      }),
+      ...(pool && { checkSignature: (job) => pool!.submit(job, (position, reason) => check!.flag(position, reason)) }),
+    });
+  };
+
+  const onLine = (line: string) => {
+    lineNo++;
     let e: ExportedEvent;
     try {
       e = JSON.parse(line) as ExportedEvent;
     } catch {
-      return fail(checked, undefined, `line ${checked + 1} is not JSON`);
+      problem ??= `line ${lineNo} of events.ndjson is not JSON`;
+      return;
     }
-    if (e.globalPosition <= previousPosition) return fail(checked, e.globalPosition, 'events out of position order (reordered or duplicated)');
-    previousPosition = e.globalPosition;
-    if (eventHash(e) !== e.hash) return fail(checked, e.globalPosition, 'hash mismatch: the event was altered');
-    const before = last.get(e.streamId);
-    if (before) {
-      if (e.prevPosition !== before.position || e.prevHash !== before.hash || e.streamVersion !== before.version + 1) {
-        return fail(checked, e.globalPosition, 'broken chain: an event of this stream is missing or was reordered');
-      }
-    } else {
-      const anchor = anchors.get(e.streamId);
-      if (!anchor || anchor.prevHash !== e.prevHash || anchor.prevPosition !== e.prevPosition) {
-        return fail(checked, e.globalPosition, 'the stream does not start at its anchor in the manifest');
-      }
-    }
-    last.set(e.streamId, { version: e.streamVersion, position: e.globalPosition, hash: e.hash });
-    checked++;
+    check!.add(e);
+  };
+
+  try {
+    await readTar(input, {
+      file: (name) => {
+        if (name === 'events.ndjson') {
+          if (!check) begin();
+          let rest = '';
+          return {
+            data: async (chunk) => {
+              sha.update(chunk);
+              const text = rest + chunk.toString('utf8');
+              const lines = text.split('\n');
+              rest = lines.pop()!;
+              for (const line of lines) if (line.length > 0) onLine(line);
+              await pool?.backpressure();
+            },
+            end: () => {
+              if (rest.length > 0) onLine(rest);
+            },
+          };
+        }
+        const parts: Buffer[] = [];
+        return { data: (chunk) => void parts.push(Buffer.from(chunk)), end: () => void small.set(name, Buffer.concat(parts)) };
+      },
+    });
+    if (!check) begin();
+    await pool?.drain();
+  } finally {
+    await pool?.close();
   }
-  if (createHash('sha256').update(eventsFile).digest('hex') !== manifest.eventsSha256) {
-    return fail(checked, undefined, 'events.ndjson does not match the SHA-256 in the manifest (events added or removed)');
+  const manifestText = small.get('manifest.json');
+  const manifest = manifestText ? (JSON.parse(manifestText.toString('utf8')) as BundleManifest) : undefined;
+  const verdict = check!.finish(manifest?.heads);
+  const failed = (reason: string): BundleVerdict => ({ ...verdict, ok: false, reason, manifest, trustedHead: trusted, latestHead });
+  if (!manifest || manifest.format !== BUNDLE_FORMAT) return failed(`not a ${BUNDLE_FORMAT} bundle: manifest.json is missing or of another format`);
+  if (problem) return failed(problem);
+  if (!verdict.ok) return { ...verdict, manifest, trustedHead: trusted, latestHead };
+  if (sha.digest('hex') !== manifest.eventsSha256) return failed('events.ndjson does not match the SHA-256 in the manifest (events added or removed)');
+  if (verdict.checked !== manifest.count) return failed(`the manifest counts ${manifest.count} events, the bundle holds ${verdict.checked}`);
+  if (!manifest.ledgerVerified.ok) {
+    return failed(`the server's own verify at export said the ledger did not verify${manifest.ledgerVerified.firstBrokenPosition !== undefined
+      ? ` (position ${manifest.ledgerVerified.firstBrokenPosition}${manifest.ledgerVerified.reason ? `: ${manifest.ledgerVerified.reason}` : ''})` : ''}`);
   }
-  if (checked !== manifest.count) return fail(checked, undefined, `the manifest counts ${manifest.count} events, the bundle holds ${checked}`);
-  for (const head of manifest.heads) {
-    const seen = last.get(head.streamId);
-    if (!seen || seen.hash !== head.hash || seen.position !== head.position) return fail(checked, head.position, `stream ${head.streamId} ends before its head in the manifest`);
-  }
-  return { ok: true, checked, manifest };
+  if (trusted && verdict.treeSize < trusted.treeSize) return failed(`the bundle ends before the trusted head (size ${trusted.treeSize})`);
+  return { ...verdict, manifest, trustedHead: trusted, latestHead };
 };
 
-// A minimal ustar writer and reader: two regular files, no dependencies.
+// A minimal streaming ustar writer and reader: regular files, no dependencies.
 const BLOCK = 512;
-const tar = (files: { name: string; content: Buffer }[]): Buffer => {
-  const parts: Buffer[] = [];
-  for (const file of files) {
-    const header = Buffer.alloc(BLOCK);
-    header.write(file.name, 0, 100, 'utf8');
-    header.write('0000644\0', 100);
-    header.write('0000000\0', 108);
-    header.write('0000000\0', 116);
-    header.write(`${file.content.length.toString(8).padStart(11, '0')}\0`, 124);
-    header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
-    header.write('        ', 148);
-    header.write('0', 156);
-    header.write('ustar\0', 257);
-    header.write('00', 263);
-    const sum = header.reduce((acc, byte) => acc + byte, 0);
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-    parts.push(header, file.content, Buffer.alloc((BLOCK - (file.content.length % BLOCK)) % BLOCK));
-  }
-  parts.push(Buffer.alloc(BLOCK * 2));
-  return Buffer.concat(parts);
+
+const write = async (out: Writable, chunk: Buffer) => {
+  if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 };
 
-const untar = (archive: Buffer): Map<string, Buffer> => {
-  const files = new Map<string, Buffer>();
-  for (let offset = 0; offset + BLOCK <= archive.length;) {
-    const header = archive.subarray(offset, offset + BLOCK);
-    if (header.every((b) => b === 0)) break;
-    const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-    offset += BLOCK;
-    files.set(name, archive.subarray(offset, offset + size));
-    offset += Math.ceil(size / BLOCK) * BLOCK;
+const tarHeader = (name: string, size: number) => {
+  const header = Buffer.alloc(BLOCK);
+  header.write(name, 0, 100, 'utf8');
+  header.write('0000644\0', 100);
+  header.write('0000000\0', 108);
+  header.write('0000000\0', 116);
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  header.write('        ', 148);
+  header.write('0', 156);
+  header.write('ustar\0', 257);
+  header.write('00', 263);
+  const sum = header.reduce((acc, byte) => acc + byte, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+};
+
+const writeEntry = async (out: Writable, name: string, content: Buffer | Readable, size = (content as Buffer).length) => {
+  await write(out, tarHeader(name, size));
+  if (Buffer.isBuffer(content)) await write(out, content);
+  else for await (const chunk of content) await write(out, chunk as Buffer);
+  await write(out, Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK));
+};
+
+type EntrySink = { data(chunk: Buffer): void | Promise<void>; end(): void };
+
+/** Reads a tar as a stream: `file(name)` gives a sink for each regular file's content. */
+const readTar = async (input: Readable | Buffer, handlers: { file(name: string): EntrySink }) => {
+  let buffer: Buffer = Buffer.alloc(0);
+  let sink: EntrySink | undefined;
+  let remaining = 0;
+  let padding = 0;
+  let ended = false;
+  const chunks: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(input) ? [input] : (input as AsyncIterable<Buffer>);
+  for await (const chunk of chunks) {
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    for (;;) {
+      if (ended) break;
+      if (sink) {
+        if (buffer.length === 0) break;
+        const take = Math.min(remaining, buffer.length);
+        if (take > 0) await sink.data(buffer.subarray(0, take));
+        buffer = buffer.subarray(take);
+        remaining -= take;
+        if (remaining > 0) break;
+        sink.end();
+        sink = undefined;
+        continue;
+      }
+      if (padding > 0) {
+        const skip = Math.min(padding, buffer.length);
+        buffer = buffer.subarray(skip);
+        padding -= skip;
+        if (padding > 0) break;
+      }
+      if (buffer.length < BLOCK) break;
+      const header = buffer.subarray(0, BLOCK);
+      buffer = buffer.subarray(BLOCK);
+      if (header.every((b) => b === 0)) {
+        ended = true;
+        break;
+      }
+      const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
+      remaining = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+      padding = (BLOCK - (remaining % BLOCK)) % BLOCK;
+      sink = handlers.file(name);
+      if (remaining === 0) {
+        sink.end();
+        sink = undefined;
+      }
+    }
   }
-  return files;
+};
+
+/**
+ * Exports positions (after, to] of the ledger as a bundle: the events, every signed head up to `to`,
+ * the public keys, the tree before the first event (for a partial export), and `verified` (the
+ * server's own verify, which the offline check repeats and also requires to have passed).
+ */
+export const exportLedger = async (ledger: Ledger, out: Writable, o: { after: number; to: number; keys: PublicKeyRecord[]; verified?: Verdict }) => {
+  const tree = new LedgerTree(ledger.pool);
+  const heads = (await tree.heads()).filter((h) => h.lastPosition <= o.to);
+  const stored = await tree.publicKeys();
+  const keys = [...new Map([...stored, ...o.keys].map((r) => [r.keyId, r])).values()];
+  const verified = o.verified ?? (await ledger.verify({ keys: new PublicKeys(o.keys) }));
+  await writeBundle(out, {
+    events: ledger.exportRange({ after: o.after, to: o.to }), range: { afterPosition: o.after, toPosition: o.to }, keys, heads,
+    ...(o.after > 0 && { start: await tree.startAt(o.after) }),
+    ledgerVerified: { ok: verified.ok, checked: verified.checked, ...(verified.firstBrokenPosition !== undefined && { firstBrokenPosition: verified.firstBrokenPosition, reason: verified.reason }) },
+    exportedAt: new Date().toISOString(),
+  });
 };

@@ -1,4 +1,4 @@
-import { eventHash } from './bundle';
+import { createHash } from 'node:crypto';
 import type { PublicKeys } from './keys';
 import type { ExportedEvent } from './ledger';
 import { CompactTree, leafHash } from './merkle';
@@ -27,6 +27,16 @@ export type Verdict = {
   headsChecked: number;
   /** Events recorded before appends were signed (migration 3), before the first signed one. */
   unsignedBeforeSigning: number;
+};
+
+/** The hash the database computes (schema.ts, ledger_event_hash), recomputed from the stored text. */
+export const eventHash = (e: ExportedEvent): string => {
+  const text = `[${[
+    JSON.stringify(e.eventId), JSON.stringify(e.streamId), e.streamVersion, e.globalPosition, e.prevPosition ?? 'null',
+    JSON.stringify(e.type), e.schemaVersion, e.data, e.metadata, JSON.stringify(e.occurredAt), JSON.stringify(e.recordedAt),
+    e.idempotencyKey === null ? 'null' : JSON.stringify(e.idempotencyKey),
+  ].join(', ')}]`;
+  return createHash('sha256').update(Buffer.from(e.prevHash, 'hex')).update(text, 'utf8').digest('hex');
 };
 
 export type StreamHead = { streamId: string; version: number; position: number; hash: string };

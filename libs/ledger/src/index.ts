@@ -9,3 +9,5 @@ export * from './keys';
 export * from './merkle';
 export * from './tree';
 export * from './check';
+export * from './backup';
+export { SignaturePool } from './signature-pool';

@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import {
   buildBundle,
   Database,
+  ExportedEvent,
   IdempotencyKeyReusedError,
   Ledger,
   LedgerInputError,
@@ -241,28 +242,33 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       for (let i = 0; i < 5; i++) await ledger.append(`task:T-${i % 2}`, [ev('TaskCompleted', { i }), ev('TaskReopened', { i })], {});
       const events = await exportAll();
       expect(events).toHaveLength(11);
-      const range = { afterPosition: 0, toPosition: 11 };
-      const bundle = buildBundle(events, range, { ok: true, checked: 11 }, new Date().toISOString());
-      expect(verifyBundle(bundle)).toMatchObject({ ok: true, checked: 11 });
+      const bundle = (list: ExportedEvent[], ledgerVerified = { ok: true, checked: 11 }) =>
+        buildBundle({ events: [list], range: { afterPosition: 0, toPosition: 11 }, keys: [], heads: [], ledgerVerified, exportedAt: '' });
+      const whole = await bundle(events);
+      expect(await verifyBundle(whole)).toMatchObject({ ok: true, checked: 11 });
 
       const tampered = events.map((e) => (e.globalPosition === 6 ? { ...e, data: e.data.replace('"i": 2', '"i": 9') } : e));
-      expect(verifyBundle(buildBundle(tampered, range, { ok: true, checked: 11 }, ''))).toMatchObject({ ok: false, firstBadPosition: 6, reason: expect.stringContaining('altered') });
+      expect(await verifyBundle(await bundle(tampered))).toMatchObject({ ok: false, firstBrokenPosition: 6, reason: expect.stringContaining('altered') });
       // An event removed from the middle of a stream, even with the manifest regenerated to match.
       const dropped = events.filter((e) => e.globalPosition !== 6);
-      expect(verifyBundle(buildBundle(dropped, range, { ok: true, checked: 11 }, ''))).toMatchObject({ ok: false, firstBadPosition: 7, reason: expect.stringContaining('missing') });
+      expect(await verifyBundle(await bundle(dropped))).toMatchObject({ ok: false, firstBrokenPosition: 6, reason: expect.stringContaining('missing') });
       // The same edit made inside the tar file, manifest untouched.
-      const text = bundle.toString('latin1').replace('\\"i\\": 3', '\\"i\\": 8');
-      expect(text).not.toBe(bundle.toString('latin1'));
-      expect(verifyBundle(Buffer.from(text, 'latin1'))).toMatchObject({ ok: false, firstBadPosition: 8 });
+      const text = whole.toString('latin1').replace('\\"i\\": 3', '\\"i\\": 8');
+      expect(text).not.toBe(whole.toString('latin1'));
+      expect(await verifyBundle(Buffer.from(text, 'latin1'))).toMatchObject({ ok: false, firstBrokenPosition: 8 });
+      // A bundle whose own manifest says the server's verify failed is not OK, however intact its events.
+      expect(await verifyBundle(await bundle(events, { ok: false, checked: 11, firstBrokenPosition: 3 } as never)))
+        .toMatchObject({ ok: false, reason: expect.stringContaining('did not verify (position 3') });
     });
 
     it('anchors a partial export to the hashes before it', async () => {
       for (let i = 0; i < 4; i++) await ledger.append('task:T-1', [ev('TaskCompleted', { i })], {});
       const tail = await exportAll(2);
       expect(tail.map((e) => e.globalPosition)).toEqual([3, 4]);
-      const verdict = verifyBundle(buildBundle(tail, { afterPosition: 2, toPosition: 4 }, { ok: true, checked: 4 }, ''));
+      const verdict = await verifyBundle(await buildBundle({
+        events: [tail], range: { afterPosition: 2, toPosition: 4 }, keys: [], heads: [], ledgerVerified: { ok: true, checked: 4 }, exportedAt: '',
+      }));
       expect(verdict).toMatchObject({ ok: true, checked: 2 });
-      expect(verdict.manifest!.anchors).toEqual([{ streamId: 'task:T-1', prevPosition: 2, prevHash: tail[0].prevHash }]);
     });
   });
 

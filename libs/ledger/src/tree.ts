@@ -129,6 +129,21 @@ export class LedgerTree {
     return rows.map((r) => r.record);
   }
 
+  /** The tree before the first event after `afterPosition`: its size and perfect subtrees (hex), for a partial export. */
+  async startAt(afterPosition: number): Promise<{ treeSize: number; frontier: string[] }> {
+    const { rows } = await this.pool.query<{ n: string | null }>('SELECT max(index) + 1 AS n FROM ledger_tree WHERE level = 0 AND position <= $1', [afterPosition]);
+    const treeSize = Number(rows[0].n ?? 0);
+    const keys = frontierNodes(treeSize);
+    const nodes = await this.nodes(keys);
+    return { treeSize, frontier: keys.map((k) => nodes.get(`${k.level}:${k.index}`)!.toString('hex')) };
+  }
+
+  /** The first signed head that covers `position` (the smallest whose last event is at or past it), or null. */
+  async headCovering(position: number): Promise<TreeHead | null> {
+    const { rows } = await this.pool.query<HeadRow>(`SELECT ${HEAD_COLUMNS} FROM ledger_tree_heads WHERE last_position >= $1 ORDER BY tree_size LIMIT 1`, [position]);
+    return rows[0] ? toHead(rows[0]) : null;
+  }
+
   /** The root of the stored tree at `size` (≤ its size). */
   root(size: number): Promise<Buffer> {
     return withNodes((node) => rangeHash(node, 0, size), (keys) => this.nodes(keys));

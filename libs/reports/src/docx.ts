@@ -187,10 +187,11 @@ const ledgerPage = (model: ReportModel): (Paragraph | Table)[] => {
     ['Vị trí sổ cái (position)', viNumber(cut.position)],
   ];
   if (treeHead) {
-    rows.push(['Đầu cây Merkle đã ký — kích thước', viNumber(treeHead.treeSize)], ['Gốc cây (root hash)', treeHead.rootHash],
-      ['Mã khóa ký (key id)', treeHead.keyId], ['Chữ ký', treeHead.signature], ['Thời điểm ký', `${treeHead.timestamp} (${viMoment(treeHead.timestamp)})`]);
+    rows.push(['Đầu cây Merkle đã ký — kích thước (treeSize)', viNumber(treeHead.treeSize)], ['Gốc cây (rootHash)', treeHead.rootHash],
+      ['Vị trí sự kiện cuối trong cây (lastPosition)', viNumber(treeHead.lastPosition)],
+      ['Mã khóa ký (keyId)', treeHead.keyId], ['Chữ ký Ed25519 (signature)', treeHead.signature], ['Thời điểm ký (timestamp)', `${treeHead.timestamp} (${viMoment(treeHead.timestamp)})`]);
   } else {
-    rows.push(['Đầu cây Merkle đã ký', 'Chưa có: sổ cái chưa phát hành đầu cây Merkle có chữ ký tại thời điểm lập báo cáo. Tính toàn vẹn của chuỗi băm được kiểm tra bằng lệnh đối chiếu dưới đây.']);
+    rows.push(['Đầu cây Merkle đã ký', 'Chưa có: chưa có đầu cây được ký bao gồm vị trí này (đầu cây được ký trong vòng 5 giây sau mỗi lần sổ cái tăng). Tính toàn vẹn được kiểm tra bằng lệnh đối chiếu dưới đây.']);
   }
   const width = PORTRAIT_TEXT;
   return [
@@ -210,8 +211,10 @@ const ledgerPage = (model: ReportModel): (Paragraph | Table)[] => {
       })),
     }),
     new Paragraph({ spacing: { after: 120 }, children: [] }),
-    body([{ text: `Cách đối chiếu: tải bằng chứng của sổ cái đến vị trí ${cut.position} (GET /api/v1/audit/export?to=${cut.position}, quyền thanh tra), kiểm tra ngoại tuyến (npm run reform-ledger -- verify <tệp>), rồi đọc lại từng số liệu tại lát cắt ghi ở chú thích của số liệu đó. `
-      + 'Khi sổ cái có đầu cây Merkle đã ký, đối chiếu thêm gốc cây và chữ ký ở trên với bằng chứng nhất quán do sổ cái cung cấp.' }]),
+    body([{ text: `Cách đối chiếu: chép đầu cây ở trên thành tệp head.json (các trường treeSize, rootHash, lastPosition, timestamp, keyId, signature và "format": "reform-ledger-tree-head/1"). `
+      + `Về sau, tải bản xuất của sổ cái (GET /api/v1/audit/export, quyền thanh tra) và kiểm tra ngoại tuyến: npm run reform-ledger -- verify <tệp> --trusted-head head.json; `
+      + `lệnh này kiểm tra mọi chữ ký, dựng lại cây Merkle và chứng minh sổ cái vẫn mở rộng đúng đầu cây này (hoặc GET /api/v1/audit/consistency?from=${treeHead ? treeHead.treeSize : '<treeSize>'}). `
+      + `Rồi đọc lại từng số liệu tại lát cắt ghi ở chú thích của số liệu đó (vị trí ${viNumber(cut.position)}).` }]),
   ];
 };
 

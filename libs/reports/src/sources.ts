@@ -10,11 +10,10 @@ import {
  * registry's names, and the ledger's signed tree head.
  */
 
-/** A signed Merkle tree head (RFC 9162 style) over the whole ledger, as issue 11 will publish it. */
-export type SignedTreeHead = { treeSize: number; rootHash: string; keyId: string; signature: string; timestamp: string };
-export type TreeHeadSource = () => Promise<SignedTreeHead | null>;
-/** Until the ledger signs tree heads, there is none: the report says so on its last page. */
-export const noSignedTreeHead: TreeHeadSource = async () => null;
+/** A signed Merkle tree head (RFC 9162) over the ledger, as GET /api/v1/audit/tree-head gives it (the ledger's TreeHead). */
+export type SignedTreeHead = { treeSize: number; rootHash: string; lastPosition: number; keyId: string; signature: string; timestamp: string };
+/** The signed head that covers a cut's position (null when none does yet): the report's last page carries it. */
+export type TreeHeadSource = (position: number) => Promise<SignedTreeHead | null>;
 
 export type ReportSources = { reader: ViewReader; treeHead: TreeHeadSource };
 

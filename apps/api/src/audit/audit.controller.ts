@@ -2,7 +2,7 @@ import { Controller, Get, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DECIDERS, RECORD_KINDS, RecordKind, RESPONSIBLE_UNIT_FIELDS, streamIdOf } from '@reform-ledger/domain';
-import { buildBundle, ExportedEvent, KeyRing, Ledger, LedgerTree, StoredEvent, TreeHead, TreeRegressionError } from '@reform-ledger/ledger';
+import { exportLedger, KeyRing, Ledger, LedgerTree, StoredEvent, TreeHead, TreeRegressionError } from '@reform-ledger/ledger';
 import { DIFFABLE, diffView, ViewReader } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
 import { ApiProblems, ApiResult } from '../openapi';
@@ -178,23 +178,23 @@ export class AuditController {
 
   @Get('export')
   @ApiProduces('application/x-tar')
-  @ApiOperation({ summary: 'A bundle (tar: events.ndjson + manifest.json with hashes and anchors), checkable offline: npm run reform-ledger -- verify bundle.tar' })
+  @ApiOperation({ summary: 'A bundle (tar: keys, signed heads, events as stored, manifest), read as a stream and checkable offline against a head you kept: npm run reform-ledger -- verify bundle.tar --trusted-head head.json' })
   @QueryParams(['boundFrom', 'The first position exported, or a moment (from the position the ledger had reached then). Default: 1'],
     ['boundTo', 'The last position, or a moment (the position the ledger had reached then). Default: the head'])
   @ApiResponse({ status: 200, description: 'The bundle', content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } } })
   @ApiProblems(400, 401, 403)
   async export(@Parsed() p: ParsedQuery, @Res() res: Response) {
+    // A head over what is exported, first (none is signed over a ledger that no longer extends the last one).
+    await this.heads.signer.signNow().catch(() => undefined);
     const positionOf = async (b: Bound | undefined, fallback: number) =>
       b === undefined ? fallback : b.position ?? (await this.ledger.positionAt(b.knownAt!));
     const head = await this.ledger.headPosition();
     const first = await positionOf(p.boundFrom, 1);
     const last = Math.min(await positionOf(p.boundTo, head), head);
-    const events: ExportedEvent[] = [];
-    for await (const batch of this.ledger.exportRange({ after: Math.max(0, first - 1), to: last })) events.push(...batch);
     const verified = await this.verified();
-    const bundle = buildBundle(events, { afterPosition: Math.max(0, first - 1), toPosition: last }, verified, new Date().toISOString());
     res.setHeader('Content-Type', 'application/x-tar');
     res.setHeader('Content-Disposition', `attachment; filename="reform-ledger-${Math.max(1, first)}-${last}.tar"`);
-    res.send(bundle);
+    await exportLedger(this.ledger, res, { after: Math.max(0, first - 1), to: last, keys: this.keys.records, verified });
+    res.end();
   }
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { Database, Ledger } from '@reform-ledger/ledger';
+import { Database, Ledger, LedgerTree } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
-import { noSignedTreeHead, provinceCutoffs, REPORT_VIEWS } from '@reform-ledger/reports';
+import { provinceCutoffs, REPORT_VIEWS } from '@reform-ledger/reports';
 import { render } from '../messages';
 import { Problem } from '../problem';
 import { parseQuery, PARAMS } from '../query-params';
@@ -52,7 +52,7 @@ export const reportCommand = async (args: string[], db: Database, log: (line: st
     const head = await ledger.headPosition();
     if (!(await projector.waitFor(REPORT_VIEWS.map((v) => v.name), head, 120_000))) throw new Error(`the views did not reach the ledger's head (${head}) in 2 minutes`);
     const started = performance.now();
-    const { request, input, docx } = await writeCchcReport({ reader: new ViewReader(store, ledger), ledger, projector, treeHead: noSignedTreeHead }, parsed,
+    const { request, input, docx } = await writeCchcReport({ reader: new ViewReader(store, ledger), ledger, projector, treeHead: (position) => new LedgerTree(db.pool).headCovering(position) }, parsed,
       provinceCutoffs(process.env.REPORT_CUTOFFS));
     writeFileSync(output, docx);
     log(`${output}: báo cáo CCHC ${request.period} ${request.year} of ${input.unit.name}, as of ${input.cut.asOf}, ledger position ${input.cut.position}`

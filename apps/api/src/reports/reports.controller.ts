@@ -3,9 +3,10 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Ledger } from '@reform-ledger/ledger';
+import { TreeHeads } from '../audit/tree-heads';
 import { Projector, ViewReader } from '@reform-ledger/projections';
 import {
-  buildCchcReport, CchcRequest, Cutoffs, DOCX_TYPE, gatherCchc, noSignedTreeHead, provinceCutoffs, renderDocx, REPORT_VIEWS, ReportRequestError,
+  buildCchcReport, CchcRequest, Cutoffs, DOCX_TYPE, gatherCchc, provinceCutoffs, renderDocx, REPORT_VIEWS, ReportRequestError,
   ReportSources, TreeHeadSource,
 } from '@reform-ledger/reports';
 import { AuthGuard, Roles } from '../auth/auth.guard';
@@ -21,13 +22,18 @@ export const TREE_HEAD = Symbol('TREE_HEAD');
 export const REPORT_CUTOFFS = Symbol('REPORT_CUTOFFS');
 
 /**
- * The report's providers, and `?format=xlsx|csv` on the read routes. The tree head comes from
- * `noSignedTreeHead` until the ledger signs its heads (issue 11): then TREE_HEAD becomes the ledger's
- * current signed head.
+ * The report's providers, and `?format=xlsx|csv` on the read routes. The tree head is the first signed
+ * head covering the report's cut (a head is signed now if the ledger has grown since the last one).
  */
 export const REPORT_PROVIDERS = [
   { provide: APP_INTERCEPTOR, useClass: SheetFormatInterceptor },
-  { provide: TREE_HEAD, useValue: noSignedTreeHead },
+  {
+    provide: TREE_HEAD, inject: [TreeHeads],
+    useFactory: (heads: TreeHeads): TreeHeadSource => async (position) => {
+      await heads.signer.signNow().catch(() => undefined); // none over a ledger that no longer extends its last head
+      return heads.signer.tree.headCovering(position);
+    },
+  },
   { provide: REPORT_CUTOFFS, useFactory: () => provinceCutoffs(process.env.REPORT_CUTOFFS) },
 ];
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { headMessage, PublicKeys } from '@reform-ledger/ledger';
 import { testEngines } from '@reform-ledger/ledger/testing';
 import { Projector } from '@reform-ledger/projections';
 import { DOCX_TYPE, REPORT_VIEWS } from '@reform-ledger/reports';
@@ -214,11 +215,18 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
     expect(quality.rows[0].header).toBe(true);
     expect(quality.rows.map((r) => r.cells[4]).join(' ')).toEqual(expect.stringContaining('122/BC-UBND (17/03/2021)'));
     expect(docx.text).toContain('Phụ lục V\nCÁC ĐIỂM CẦN LƯU Ý');
-    // The last page: the ledger position of the cut; no signed tree head yet, and it says so.
+    // The last page: the ledger position of the cut and the signed tree head that covers it, whose
+    // signature checks with the ledger's public key: what a holder of the printed report keeps.
     const last = docx.tables.at(-1)!;
-    expect(last.rows.map((r) => r.cells[0])).toEqual(['Lát cắt của mọi số liệu', 'Thời gian hiệu lực (asOf)', 'Thời điểm ghi nhận (knownAt)', 'Vị trí sổ cái (position)', 'Đầu cây Merkle đã ký']);
-    expect(last.rows[3].cells[1]).toBe(String(cut.position));
-    expect(last.rows[4].cells[1]).toMatch(/^Chưa có: sổ cái chưa phát hành đầu cây Merkle có chữ ký/);
+    expect(last.rows.map((r) => r.cells[0])).toEqual(['Lát cắt của mọi số liệu', 'Thời gian hiệu lực (asOf)', 'Thời điểm ghi nhận (knownAt)', 'Vị trí sổ cái (position)',
+      'Đầu cây Merkle đã ký — kích thước (treeSize)', 'Gốc cây (rootHash)', 'Vị trí sự kiện cuối trong cây (lastPosition)', 'Mã khóa ký (keyId)', 'Chữ ký Ed25519 (signature)', 'Thời điểm ký (timestamp)']);
+    const cell = (i: number) => last.rows[i].cells[1];
+    const number = (text: string) => Number(text.replace(/\./g, ''));
+    expect(number(cell(3))).toBe(cut.position);
+    const head = { treeSize: number(cell(4)), rootHash: cell(5), lastPosition: number(cell(6)), keyId: cell(7), signature: cell(8), timestamp: cell(9).split(' ')[0] };
+    expect(head.lastPosition).toBeGreaterThanOrEqual(cut.position);
+    const { keys } = await get('/api/v1/audit/public-key', 'demo-inspector');
+    expect(new PublicKeys(keys).verify(head.keyId, headMessage(head), Buffer.from(head.signature, 'base64'))).toBe(true);
   }, REPORT_MS);
 
   it('at 30/06/2022 says 28 of 55 and the half-year’s QPPL: the numbers come from the views, not from the text', async () => {

@@ -267,8 +267,10 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
         r.on('end', () => callback(null, Buffer.concat(chunks)));
       }).expect(200);
       expect(res.headers['content-type']).toBe('application/x-tar');
-      const verdict = verifyBundle(res.body as Buffer);
-      expect(verdict).toMatchObject({ ok: true, manifest: { ledgerVerified: { ok: true } } });
+      const trustedHead = (await get('/api/v1/audit/tree-head', 'demo-inspector').expect(200)).body;
+      const verdict = await verifyBundle(res.body as Buffer, { trustedHead });
+      expect(verdict).toMatchObject({ ok: true, manifest: { ledgerVerified: { ok: true } }, unsignedBeforeSigning: 0 });
+      expect(verdict.checks).toEqual(expect.arrayContaining(['append signatures', 'signed tree heads']));
       expect(verdict.checked).toBe(verdict.manifest!.count);
       expect(verdict.checked).toBeGreaterThan(20);
     });

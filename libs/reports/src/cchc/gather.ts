@@ -116,5 +116,5 @@ export const gatherCchc = async (sources: ReportSources, request: CchcRequest, c
   };
   const findings = (await dataQualityQuery.run(at)).findings.filter((f) => f.record.split(', ').some(relevant));
 
-  return { year, period, cut: at.answered, day: at.day, unit, parent, registry, plans, inspections, recruitments, legal, findings, treeHead: await sources.treeHead() };
+  return { year, period, cut: at.answered, day: at.day, unit, parent, registry, plans, inspections, recruitments, legal, findings, treeHead: await sources.treeHead(at.answered.position) };
 };
