@@ -171,24 +171,31 @@ const main = async () => {
   await contend('ledger', () => ledger.streamVersion(dStream),
     async (v, i) => (await ledger.append(dStream, [{ type: 'TaskProgressReported', data: payload(i), occurredAt: '2022-11-20' }], { expectedVersion: v })).streamVersion,
     (e) => (e instanceof VersionConflictError ? e.actual : undefined));
-  // The same writers taking turns, as the command path's writers to one stream do: one writer of this
-  // process at a time reads and appends, with the version the writer before it left (no conflict
-  // unless another process wrote, then the conflict's version).
+  // The same writers taking turns: one writer of this process at a time takes the stream's next
+  // version (the one the appends issued before it leave) and issues its append, then gives the turn
+  // on without waiting for the commit, so the appends to the hot stream share group commits. Each
+  // writer is answered after its own append commits; a conflict (another process wrote, or an
+  // append before it failed) gives the actual version, and the writer takes a turn again.
   const turnStream = `d-turns-${run}`;
   await ledger.append(turnStream, [{ type: 'TaskDefined', data: payload(0), occurredAt: '2022-01-10' }]);
-  let latest = 1;
+  let next = 1;
   let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+  const inTurn = <T>(work: () => T): Promise<T> => {
     const mine = turn.then(work);
     turn = mine.catch(() => undefined);
     return mine;
   };
-  await contend('ledger, turns', async () => latest,
-    (_v, i) => inTurn(async () => {
-      latest = (await ledger.append(turnStream, [{ type: 'TaskProgressReported', data: payload(i), occurredAt: '2022-11-20' }], { expectedVersion: latest })).streamVersion;
-      return latest;
-    }),
-    (e) => (e instanceof VersionConflictError ? (latest = e.actual) : undefined));
+  await contend('ledger, turns', async () => next,
+    async (_v, i) => {
+      const issued = await inTurn(() => {
+        const expectedVersion = next++;
+        const done = ledger.append(turnStream, [{ type: 'TaskProgressReported', data: payload(i), occurredAt: '2022-11-20' }], { expectedVersion });
+        done.catch(() => undefined);
+        return { done };
+      });
+      return (await issued.done).streamVersion;
+    },
+    (e) => (e instanceof VersionConflictError ? (next = e.actual) : undefined));
   // Emmett's conflict error does not carry the current version (it reports -1): re-read it, cheaply.
   const emmettVersion = async () =>
     Number((await pool.query('SELECT stream_position FROM emt_streams WHERE stream_id = $1', [eStream])).rows[0]?.stream_position ?? 0);

@@ -112,16 +112,21 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
   });
 
   describe('group commit', () => {
+    // One commit in flight at a time: the first append goes alone, those made meanwhile form one group.
+    let grouped: Ledger;
+    beforeAll(() => {
+      grouped = new Ledger(db.pool, { groupsInFlight: 1 });
+    });
     const transactions = async () => Number((await db.pool.query('SELECT count(DISTINCT tx_id) AS n FROM ledger_events')).rows[0].n);
 
     it('commits concurrent appends together, each answered with its own result or refusal', async () => {
-      await ledger.append('task:G-0', [ev()]);
+      await grouped.append('task:G-0', [ev()]);
       const appends = [
-        ...Array.from({ length: 12 }, (_, i) => ledger.append(`task:G-${i + 1}`, [ev(), ev('TaskReopened', { i })], { expectedVersion: 'no_stream' })),
-        ...Array.from({ length: 4 }, (_, i) => ledger.append('task:G-0', [ev('TaskProgressReported', { i })], { expectedVersion: 1 })),
-        ledger.append('task:G-20', [ev()], { idempotencyKey: 'same' }),
-        ledger.append('task:G-20', [ev()], { idempotencyKey: 'same' }),
-        ledger.append('task:G-20', [ev('TaskReopened')], { idempotencyKey: 'same' }),
+        ...Array.from({ length: 12 }, (_, i) => grouped.append(`task:G-${i + 1}`, [ev(), ev('TaskReopened', { i })], { expectedVersion: 'no_stream' })),
+        ...Array.from({ length: 4 }, (_, i) => grouped.append('task:G-0', [ev('TaskProgressReported', { i })], { expectedVersion: 1 })),
+        grouped.append('task:G-20', [ev()], { idempotencyKey: 'same' }),
+        grouped.append('task:G-20', [ev()], { idempotencyKey: 'same' }),
+        grouped.append('task:G-20', [ev('TaskReopened')], { idempotencyKey: 'same' }),
       ];
       const results = await Promise.allSettled(appends);
       const value = (i: number) => (results[i] as PromiseFulfilledResult<Awaited<(typeof appends)[number]>>).value;
@@ -144,13 +149,13 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
     });
 
     it('answers each append of a group the server refuses as a whole on its own', async () => {
-      await ledger.append('task:G-0', [ev()]);
+      await grouped.append('task:G-0', [ev()]);
       const eventId = uuidv7();
       const results = await Promise.allSettled([
-        ledger.append('task:G-0', [ev('TaskProgressReported')]),
-        ledger.append('task:G-1', [{ ...ev(), eventId }]),
-        ledger.append('task:G-2', [ev()]),
-        ledger.append('task:G-3', [{ ...ev(), eventId }]), // the same event id: the group's insert fails
+        grouped.append('task:G-0', [ev('TaskProgressReported')]),
+        grouped.append('task:G-1', [{ ...ev(), eventId }]),
+        grouped.append('task:G-2', [ev()]),
+        grouped.append('task:G-3', [{ ...ev(), eventId }]), // the same event id: the group's insert fails
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
       expect(await countEvents(db.pool)).toBe(4);

@@ -168,6 +168,8 @@ export class Ledger {
   /** Appends waiting for the commits in flight to end (group commit). */
   private readonly waiting: Waiting[] = [];
   private committing = 0;
+  /** Streams with appends in a group being committed, and how many. */
+  private readonly streamsInFlight = new Map<string, number>();
   private readonly maxPayloadBytes: number;
   private readonly maxEventsPerAppend: number;
 
@@ -213,19 +215,37 @@ export class Ledger {
    * Group commit. Appends that arrive while earlier ones are being committed wait, and are then
    * committed together: one transaction, one commit (one WAL flush), one gap-free section for all of
    * them (ledger_append_group). Each caller is answered only when that transaction has committed,
-   * with its own result or its own refusal; a lone append goes alone (ledger_append), so a single
-   * writer waits for nobody. At most `GROUPS_IN_FLIGHT` commits run at once.
+   * with its own result or its own refusal; a lone single-event append goes alone (ledger_append),
+   * so a single writer waits for nobody. At most `groupsInFlight` commits run at once, and appends to
+   * one stream are never in two of them.
    */
   private commitWaiting(): void {
     while (this.committing < (this.options.groupsInFlight ?? GROUPS_IN_FLIGHT) && this.waiting.length > 0) {
-      let n = 0;
+      // A stream with appends in flight is left to a later group, so that the appends to one stream
+      // reach the server in the order they were made (two groups in flight could arrive swapped).
+      const blocked = new Set(this.streamsInFlight.keys());
+      const group: Waiting[] = [];
       let events = 0;
-      while (n < this.waiting.length && n < MAX_GROUP_APPENDS && (n === 0 || events + this.waiting[n].count <= this.maxEventsPerAppend)) {
-        events += this.waiting[n++].count;
+      for (let i = 0; i < this.waiting.length && group.length < MAX_GROUP_APPENDS; i++) {
+        const a = this.waiting[i];
+        if (blocked.has(a.streamId)) continue;
+        if (group.length > 0 && events + a.count > this.maxEventsPerAppend) {
+          blocked.add(a.streamId);
+          continue;
+        }
+        group.push(a);
+        events += a.count;
+        this.waiting.splice(i--, 1);
       }
-      const group = this.waiting.splice(0, n);
+      if (group.length === 0) return;
+      for (const a of group) this.streamsInFlight.set(a.streamId, (this.streamsInFlight.get(a.streamId) ?? 0) + 1);
       this.committing++;
       void this.commitGroup(group).finally(() => {
+        for (const a of group) {
+          const left = this.streamsInFlight.get(a.streamId)! - 1;
+          if (left === 0) this.streamsInFlight.delete(a.streamId);
+          else this.streamsInFlight.set(a.streamId, left);
+        }
         this.committing--;
         this.commitWaiting();
       });
@@ -233,7 +253,7 @@ export class Ledger {
   }
 
   private async commitGroup(group: Waiting[]): Promise<void> {
-    if (group.length === 1) {
+    if (group.length === 1 && group[0].count === 1) {
       await this.appendAlone(group[0]).then(group[0].resolve, group[0].reject);
       return;
     }
@@ -249,8 +269,8 @@ export class Ledger {
         return;
       }
       // Refused as a whole (a deadlock with a transaction holding two of its streams, a key raced by a
-      // lone append, input the server rejects): each append on its own, with its own answer.
-      await Promise.all(group.map((a) => this.appendAlone(a).then(a.resolve, a.reject)));
+      // lone append, input the server rejects): each append on its own, in order, with its own answer.
+      for (const a of group) await this.appendAlone(a).then(a.resolve, a.reject);
       return;
     }
     group.forEach((a, i) => {
