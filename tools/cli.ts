@@ -1,9 +1,10 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { useTimeZone } from '@reform-ledger/calendar';
 import {
-  backupLedger, defaultKeyPath, KeyRing, Ledger, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
+  backupLedger, defaultKeyPath, KeyRing, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
 } from '@reform-ledger/ledger';
 import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
+import { ledgerOver } from '../apps/api/src/database.module';
 import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
 
 /**
@@ -112,7 +113,7 @@ const main = async () => {
   }
   if (command !== 'rebuild' && command !== 'projector') usage();
   const db = await openDatabase();
-  const ledger = new Ledger(db.pool);
+  const ledger = ledgerOver(db);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS, { onError: (error) => console.error(error) });
   try {

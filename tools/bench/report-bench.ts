@@ -18,6 +18,7 @@ import { useTimeZone } from '@reform-ledger/calendar';
 import { Projector, progressQuery, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
 import { buildCchcReport, CchcRequest, gatherCchc, renderDocx } from '@reform-ledger/reports';
 import type { Mark } from '../../apps/api/src/marks';
+import { RecordBatch, RecordBatchHandler, RecordEventHandler } from '../../apps/api/src/events/commands';
 import { loadScenario } from '../../apps/api/src/scenario/load';
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 1_000_000);
@@ -49,7 +50,10 @@ const main = async () => {
 
   // The seed's marks are the API's note about its own install; the benchmark keeps them in memory.
   const marks: Mark[] = [];
-  const seed = await loadScenario(ledger, { list: async () => marks, put: async (m) => void marks.push(m) });
+  // No app here: the seed goes through the command handlers themselves.
+  const [batches, events] = [new RecordBatchHandler(ledger, projector), new RecordEventHandler(ledger, projector)];
+  const commands = { execute: (c: any) => (c instanceof RecordBatch ? batches.execute(c) : events.execute(c)) } as never;
+  const seed = await loadScenario(commands, { list: async () => marks, put: async (m) => void marks.push(m) });
   await projector.catchUp(600_000);
   const request: CchcRequest = { year: 2022, period: 'year', asOf: '2022-11-30', unitId: 'ubnd-dak-song' };
 

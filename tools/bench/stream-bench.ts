@@ -1,7 +1,7 @@
 /**
  * Stream-length benchmark: does a write cost more when its stream is long? A recruitment drive and
  * a task at each of 100, 1,000 and 10,000 events; single writes go through the command path
- * directly (recordOne, no HTTP) and through HTTP (POST /api/v1/…/events on a local app), one stream
+ * directly (the RecordEvent command on the app's command bus, no HTTP) and through HTTP (POST /api/v1/…/events on a local app), one stream
  * after the other in each round, so the machine's drift hits every length alike; then the projector
  * applies 200 more events to one stream at a time. The ratio to the cost at 100 events, measured
  * in the same run, is the number to read (target: ≤ 2× at 10,000).
@@ -21,7 +21,9 @@ import { DECIDERS, DomainEvent, examples, fold, SCHEMA_VERSIONS } from '@reform-
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
 import { Projector, TemporalStore } from '@reform-ledger/projections';
 import { createApp } from '../../apps/api/src/app';
-import { recordOne, Write, WriteContext } from '../../apps/api/src/events/command-path';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Keyed, WriteContext } from '../../apps/api/src/events/command-path';
+import { RecordEvent } from '../../apps/api/src/events/commands';
 import { seedSkeleton } from '../../apps/api/src/testing';
 
 const LENGTHS = (process.env.BENCH_LENGTHS ?? '100,1000,10000').split(',').map(Number);
@@ -73,9 +75,11 @@ const main = async () => {
   // One drive and one task per length, so that every round writes to each length in turn: the
   // machine's drift hits all lengths alike.
   const streams = LENGTHS.flatMap((length) => RECORDS.map((r) => ({ r, length, id: `bench-${r.kind}-${length}` })));
-  const writeOf = (s: { r: Kind; id: string }, e: DomainEvent, key: string): Write =>
-    ({ kind: s.r.kind, id: s.id, type: e.type as Write['type'], occurredAt: e.occurredAt, data: e.data as object, idempotencyKey: key });
-  for (const s of streams) for (const [i, e] of s.r.create().entries()) await recordOne(ledger, writeOf(s, e, `${s.id}-create-${i}`), context());
+  const writeOf = (s: { r: Kind; id: string }, e: DomainEvent, key: string): Keyed =>
+    ({ kind: s.r.kind, id: s.id, type: e.type as Keyed['type'], occurredAt: e.occurredAt, data: e.data as Keyed['data'], idempotencyKey: key });
+  const commands = app.get(CommandBus);
+  const recordOne = (keyed: Keyed, context: WriteContext) => commands.execute(new RecordEvent(keyed, context));
+  for (const s of streams) for (const [i, e] of s.r.create().entries()) await recordOne(writeOf(s, e, `${s.id}-create-${i}`), context());
 
   /** Appends `n` valid events to the stream directly (1,000 per append): how the streams are filled. */
   const fill = async (s: (typeof streams)[number], n: number) => {
@@ -119,9 +123,9 @@ const main = async () => {
     }
   }
   // The first write after a restart folds the whole stream once; later ones start from the state kept.
-  for (const s of streams) first.set(s.id, await timed(() => recordOne(ledger, writeOf(s, s.r.event('first'), `${s.id}-first`), context())));
+  for (const s of streams) first.set(s.id, await timed(() => recordOne(writeOf(s, s.r.event('first'), `${s.id}-first`), context())));
   for (let i = 0; i < WRITES; i++) {
-    for (const s of streams) push(direct, s.id, await timed(() => recordOne(ledger, writeOf(s, s.r.event(`d${i}`), `${s.id}-d${i}`), context())));
+    for (const s of streams) push(direct, s.id, await timed(() => recordOne(writeOf(s, s.r.event(`d${i}`), `${s.id}-d${i}`), context())));
     for (const s of streams) push(http, s.id, await timed(() => post(s, s.r.event(`h${i}`), `${s.id}-h${i}`)));
   }
   // The projector: 200 more events on one stream at a time, and the time to apply them.

@@ -12,7 +12,8 @@ import { ApiKeys } from './auth/api-keys';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { DatabaseModule } from './database.module';
-import { EventsController, RecordEventsHandler } from './events/events.controller';
+import { COMMAND_HANDLERS } from './events/commands';
+import { EventsController } from './events/events.controller';
 import { flatten } from './events/validate';
 import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
@@ -72,7 +73,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       { provide: 'DEMO_MODE', useValue: options.demo },
       ApiKeys,
       AuthGuard,
-      RecordEventsHandler,
+      ...COMMAND_HANDLERS,
       TreeHeads,
       ...REPORT_PROVIDERS,
       Marks,

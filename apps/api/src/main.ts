@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { timeZone, useTimeZone } from '@reform-ledger/calendar';
-import { KeyRing, Ledger, LedgerTree, openDatabase, SigningKeyError } from '@reform-ledger/ledger';
+import { CommandBus } from '@nestjs/cqrs';
+import { KeyRing, LedgerTree, openDatabase, SigningKeyError } from '@reform-ledger/ledger';
 import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
 import { Marks, Readiness } from './marks';
@@ -34,7 +35,7 @@ const main = async () => {
   // In demo mode the seed district (Đắk Song 2022) is loaded on first start, through the command path.
   if (seed) {
     const started = performance.now();
-    const report = await loadScenario(app.get(Ledger), app.get(Marks), (line) => console.log(line));
+    const report = await loadScenario(app.get(CommandBus), app.get(Marks), (line) => console.log(line));
     await app.get(Projector).waitFor(VIEW_NAMES, report.head, 60_000);
     if (report.loaded) {
       console.log(`  seed district Đắk Song 2022 loaded: ${report.head} events in ${((performance.now() - started) / 1000).toFixed(1)} s, views caught up`);

@@ -354,6 +354,10 @@ export const MESSAGES: Record<string, Entry> = {
     vi: (p) => `Đơn vị ${p.name ? `${p.name} (${p.unitId})` : p.unitId} ${p.status === 'merged' ? `đã sáp nhập${p.intoUnitId ? ` vào ${p.intoUnitId}` : ''}` : statusVi(p.status)}${p.since ? ` từ ngày ${day(p.since, 'vi')}` : ''}: hãy dùng đơn vị đang hoạt động${p.intoUnitId ? ` (${p.intoUnitId})` : ''}.`,
     en: (p) => `Unit ${p.name ? `${p.name} (${p.unitId})` : p.unitId} was ${p.status}${p.intoUnitId ? ` into ${p.intoUnitId}` : ''}${p.since ? ` on ${p.since}` : ''}: use an active unit${p.intoUnitId ? ` (${p.intoUnitId})` : ''}.`,
   },
+  'unit.inactive': {
+    vi: (p) => `Đơn vị ${p.name ? `${p.name} (${p.unitId})` : p.unitId} ${p.status === 'merged' ? `đã sáp nhập${p.intoUnitId ? ` vào ${p.intoUnitId}` : ''}` : statusVi(p.status)}${p.since ? ` từ ngày ${day(p.since, 'vi')}` : ''}: khóa của đơn vị này không còn được ghi${p.intoUnitId ? `; hãy dùng khóa của ${p.intoUnitId}, đơn vị được ghi bổ sung công việc trước đây` : ''}.`,
+    en: (p) => `Unit ${p.name ? `${p.name} (${p.unitId})` : p.unitId} was ${p.status}${p.intoUnitId ? ` into ${p.intoUnitId}` : ''}${p.since ? ` on ${p.since}` : ''}: its keys record nothing more${p.intoUnitId ? `; use a key of ${p.intoUnitId}, which may record late entries of the earlier work` : ''}.`,
+  },
   'unit.same_name': { vi: (p) => `Đơn vị ${p.unitId} đã mang tên ${p.name}.`, en: (p) => `Unit ${p.unitId} is already named ${p.name}.` },
   'unit.alias_exists': { vi: (p) => `Đơn vị ${p.unitId} đã có tên gọi ${p.alias}.`, en: (p) => `Unit ${p.unitId} is already known as ${p.alias}.` },
   'unit.merge_into_self': { vi: (p) => `Không thể sáp nhập đơn vị ${p.unitId} vào chính nó.`, en: (p) => `Unit ${p.unitId} cannot be merged into itself.` },
@@ -415,6 +419,10 @@ export const MESSAGES: Record<string, Entry> = {
   'legal_document.not_a_draft': {
     vi: (p) => `${p.type} chỉ áp dụng cho dự thảo; ${p.id} ${statusVi(p.status)}.`,
     en: (p) => `${p.type} applies to a draft only; ${p.id} is ${p.status}.`,
+  },
+  'legal_document.appraiser_mismatch': {
+    vi: (p) => `Dự thảo ${p.id} do ${p.appraisalUnitId} thẩm định, không phải ${p.appraisingUnitId}.`,
+    en: (p) => `Draft ${p.id} is appraised by ${p.appraisalUnitId}, not ${p.appraisingUnitId}.`,
   },
   'legal_document.not_issued': {
     vi: (p) => `${p.type} cần văn bản đã ban hành; ${p.id} ${statusVi(p.status)}.`,

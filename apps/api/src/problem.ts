@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '@reform-ledger/domain';
+import { DomainError, Forbidden } from '@reform-ledger/domain';
 import { ConcurrentAppendError, IdempotencyKeyReusedError, LedgerInputError, VersionConflictError } from '@reform-ledger/ledger';
 import { ViewRebuilding } from '@reform-ledger/projections';
+import { BatchRefused } from './events/command-path';
 import { languageOf, Params, render } from './messages';
 
 /** One field at fault: its name, the reason (a message key, messages.ts) with its parameters, and for a batch item the item's code. */
@@ -47,8 +48,13 @@ const size = (bytes: unknown) => (typeof bytes === 'number' ? (bytes >= MB ? `${
 /** Turns any thrown error into a Problem; bad input never becomes a 500. */
 export const toProblem = (error: unknown, req?: Request): Problem => {
   if (error instanceof Problem) return error;
+  if (error instanceof BatchRefused) {
+    const items = error.refusals.map(({ index, error: refusal }) => itemProblem(index, toProblem(refusal)));
+    const status = Math.min(...items.map((p) => p.status));
+    return new Problem(status, 'batch.refused', { refused: items.length, total: error.total }, items.flatMap((p) => p.errors));
+  }
   if (error instanceof DomainError) {
-    const status = error.code.endsWith('.not_found') ? 404 : 422;
+    const status = error instanceof Forbidden ? 403 : error.code.endsWith('.not_found') ? 404 : 422;
     return new Problem(status, error.code, error.params, error.field ? [{ field: error.field, reason: error.code, params: error.params }] : []);
   }
   if (error instanceof VersionConflictError) {
@@ -86,6 +92,15 @@ export const toProblem = (error: unknown, req?: Request): Problem => {
   }
   return new Problem(500, 'internal');
 };
+
+/** One refused item of a batch, as a field problem naming the item; its reason is the item's own detail. */
+const itemProblem = (index: number, problem: Problem): Problem =>
+  new Problem(problem.status, problem.code, problem.params, [{
+    field: `[${index}]${problem.errors[0]?.field ? `.${problem.errors[0].field}` : ''}`,
+    reason: problem.detailKey,
+    params: problem.params,
+    code: problem.code,
+  }]);
 
 export const sendProblem = (problem: Problem, req: Request, res: Response) => {
   const lang = languageOf((...langs) => req.acceptsLanguages(...langs));

@@ -13,8 +13,8 @@ export const SCHEMA_VERSIONS = {
   document: { DocumentRegistered: 1, DocumentCorrected: 1 },
   plan: { PlanIssued: 1, PlanAmended: 1 },
   task: { TaskDefined: 1, TaskReassigned: 1, TaskDueChanged: 1, TaskProgressReported: 1, TaskCompleted: 1, TaskReopened: 1, TaskCancelled: 1 },
-  inspection: { InspectionPlanned: 1, InspectionTeamFormed: 1, UnitInspected: 1, FindingRecorded: 1, InspectionConcluded: 1 },
-  'legal-document': { DraftRegistered: 1, DraftAppraised: 1, LegalDocumentIssued: 1, SelfCheckRecorded: 1, ReviewRecorded: 1, LegalDocumentExpired: 1 },
+  inspection: { InspectionPlanned: 1, InspectionTeamFormed: 2, UnitInspected: 1, FindingRecorded: 1, InspectionConcluded: 1 },
+  'legal-document': { DraftRegistered: 2, DraftAppraised: 1, LegalDocumentIssued: 1, SelfCheckRecorded: 1, ReviewRecorded: 1, LegalDocumentExpired: 1 },
   recruitment: {
     RecruitmentPlanApproved: 1, NoticePublished: 1, ApplicationReceived: 1, ApplicationWithdrawn: 1, EligibilityDecided: 1,
     CouncilFormed: 1, RoundHeld: 1, ResultApproved: 1, CandidateAppointed: 1, RecruitmentClosed: 1,
@@ -28,6 +28,17 @@ export const SCHEMA_VERSIONS = {
   'legal-document': Record<LegalDocumentEvent['type'], number>;
   recruitment: Record<RecruitmentEvent['type'], number>;
 };
+
+/**
+ * How an older version of an event's data reads today: (type, fromVersion) → the data of the next
+ * version. The ledger applies them on read (the stored event stays as it was); the app registers them.
+ */
+export const UPCASTERS = [
+  // A draft registered before it named its appraiser: an admin records its appraisal.
+  { type: 'DraftRegistered', fromVersion: 1, upcast: (data: object) => ({ ...data, appraisalUnitId: null }) },
+  // A team formed before it listed its units: only the lead records visits.
+  { type: 'InspectionTeamFormed', fromVersion: 1, upcast: (data: object) => ({ memberUnitIds: [], ...data }) },
+] as const satisfies readonly { type: string; fromVersion: number; upcast: (data: object) => object }[];
 
 export type EventType = { [K in RecordKind]: keyof (typeof SCHEMA_VERSIONS)[K] }[RecordKind];
 export type ReformEvent = UnitEvent | DocumentEvent | PlanEvent | TaskEvent | InspectionEvent | LegalDocumentEvent | RecruitmentEvent;

@@ -33,6 +33,8 @@ export const UNITS = {
   namBinh: 'ubnd-xa-nam-binh',
   ducAn: 'ubnd-tt-duc-an',
   province: 'ubnd-tinh-dak-nong',
+  /** Keeps the register of incoming documents. */
+  office: 'van-phong-hdnd-ubnd',
 } as const;
 
 export const unitRegistered = builder<Of<UnitEvent, 'UnitRegistered'>>('UnitRegistered', '2020-01-01', {
@@ -84,7 +86,7 @@ export const inspectionPlanned = builder<Of<InspectionEvent, 'InspectionPlanned'
   title: 'Kiểm tra công tác cải cách hành chính năm 2022', leadUnitId: UNITS.homeAffairs,
   targetUnitIds: [UNITS.namBinh, UNITS.ducAn], periodFrom: '2022-03-01', periodTo: '2022-11-30',
 });
-export const inspectionTeamFormed = builder<Of<InspectionEvent, 'InspectionTeamFormed'>>('InspectionTeamFormed', '2022-03-05', { memberCount: 5 });
+export const inspectionTeamFormed = builder<Of<InspectionEvent, 'InspectionTeamFormed'>>('InspectionTeamFormed', '2022-03-05', { memberCount: 5, memberUnitIds: [UNITS.justice] });
 export const unitInspected = builder<Of<InspectionEvent, 'UnitInspected'>>('UnitInspected', '2022-05-12', {
   unitId: UNITS.namBinh, findings: 'Chấp hành tốt quy định',
 });
@@ -96,7 +98,7 @@ export const inspectionConcluded = builder<Of<InspectionEvent, 'InspectionConclu
 });
 
 export const draftRegistered = builder<Of<LegalDocumentEvent, 'DraftRegistered'>>('DraftRegistered', '2022-01-05', {
-  title: 'Dự thảo Quyết định ban hành quy chế', draftingUnitId: UNITS.homeAffairs,
+  title: 'Dự thảo Quyết định ban hành quy chế', draftingUnitId: UNITS.homeAffairs, appraisalUnitId: UNITS.justice,
 });
 export const draftAppraised = builder<Of<LegalDocumentEvent, 'DraftAppraised'>>('DraftAppraised', '2022-01-19', {
   appraisingUnitId: UNITS.justice, outcome: 'eligible',

@@ -338,7 +338,9 @@ export class Ledger {
    */
   async transaction<T>(work: (ledger: Ledger) => Promise<T>): Promise<T> {
     if (this.session) return work(this);
-    return this.inTransaction('BEGIN', (client) => work(new Ledger(this.pool, this.options, client)));
+    // The transaction's ledger reads as this one does: with the upcasters registered since construction too.
+    const options = { ...this.options, upcasters: [...this.upcasters.values()] };
+    return this.inTransaction('BEGIN', (client) => work(new Ledger(this.pool, options, client)));
   }
 
   /** Runs `work` between `begin` and COMMIT on one pooled connection; rolls back on failure. */

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { streamIdOf } from '@reform-ledger/domain';
+import { AUTHOR_ROLES, streamIdOf } from '@reform-ledger/domain';
 import { Database, Ledger, uuidv7 } from '@reform-ledger/ledger';
 import { DATABASE, underLock } from '../database.module';
 import { invalid, Problem } from '../problem';
 
-export const ROLES = ['department', 'inspector', 'manager', 'admin'] as const;
+export const ROLES = AUTHOR_ROLES;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling: the key, its unit and its role. Goes into every event's metadata. */

@@ -1,21 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  AnyDecider, DECIDERS, decideCommand, DomainError, normaliseDeep, RecordKind, Ref, requireRecord, SCHEMA_VERSIONS, streamIdOf, World,
+  authorise, authorityRefs, Command, DECIDERS, decideCommand, DomainError, normaliseDeep, RecordKind, Ref, SCHEMA_VERSIONS, streamIdOf, World,
 } from '@reform-ledger/domain';
 import { AppendResult, ConcurrentAppendError, Ledger, VersionConflictError } from '@reform-ledger/ledger';
 import type { Actor } from '../auth/api-keys';
-import { Problem, toProblem } from '../problem';
 import { loadRecord } from './folded-streams';
 import type { Submission } from './validate';
 
 /** What a write returns; a retry with the same key returns the same body. */
 export type Recorded = { streamId: string; streamVersion: number; globalPosition: number; eventId: string; recordedAt: string };
 
-export type Write = Submission & { idempotencyKey: string; expectedVersion?: number };
+/** A submission under its idempotency key and, when the caller pins it (If-Match), the stream version it expects. */
+export type Keyed = Submission & { idempotencyKey: string; expectedVersion?: number };
 
 /** Who writes, under which correlation id, and when the ledger received the request (the decision's "now"). */
 export type WriteContext = { actor: Actor; correlationId: string; receivedAt: string };
 
-const MAX_ATTEMPTS = 5;
+/**
+ * A batch refused as a whole: every refused item with its index and its own refusal. Nothing of the
+ * batch was stored.
+ */
+export class BatchRefused extends Error {
+  constructor(
+    readonly refusals: { index: number; error: DomainError }[],
+    readonly total: number,
+  ) {
+    super(`${refusals.length} of ${total} submissions refused`);
+    this.name = 'BatchRefused';
+  }
+}
+
+/** How long an unpinned write keeps deciding again while other writers move its stream on. */
+export const RETRY_DEADLINE_MS = 2000;
+const BACKOFF_BASE_MS = 2;
+const BACKOFF_CAP_MS = 100;
 
 const toRecorded = (r: AppendResult): Recorded => ({
   streamId: r.streamId,
@@ -25,63 +43,70 @@ const toRecorded = (r: AppendResult): Recorded => ({
   recordedAt: r.recordedAt,
 });
 
-/** Loads the other records a decision reads, each folded to its current state. */
-const loadWorld = async (ledger: Ledger, refs: Ref[]): Promise<World> => {
+/** The other records a decision reads, each folded to its current state; `load` adds more. */
+const worldOf = (ledger: Ledger) => {
   const states = new Map<string, { status: string }>();
-  for (const ref of refs) {
-    const key = streamIdOf(ref.kind, ref.id);
-    if (!states.has(key)) states.set(key, (await loadRecord(ledger, ref.kind, ref.id)).state);
-  }
   const get = (kind: RecordKind) => (id: string): any => {
     const state = states.get(streamIdOf(kind, id));
     if (!state) throw new Error(`Decision read ${kind} ${id} without declaring it in needs()`);
     return state;
   };
-  return { unit: get('unit'), document: get('document'), plan: get('plan') };
+  const world: World = { unit: get('unit'), document: get('document'), plan: get('plan') };
+  const loaded = (ref: Ref) => states.has(streamIdOf(ref.kind, ref.id));
+  const load = async (refs: Ref[]) => {
+    for (const ref of refs) {
+      const key = streamIdOf(ref.kind, ref.id);
+      if (!states.has(key)) states.set(key, (await loadRecord(ledger, ref.kind, ref.id)).state);
+    }
+  };
+  return { world, loaded, load };
 };
 
-/** Departments write only the records their unit is responsible for; admins write anything; other roles nothing. */
-const authorise = (decider: AnyDecider, command: Parameters<AnyDecider['writers']>[0], state: { status: string }, world: World, actor: Actor) => {
-  if (actor.role === 'admin') return;
-  if (actor.role !== 'department') {
-    throw new Problem(403, 'auth.role_forbidden', { role: actor.role });
-  }
-  const writers = decider.writers(command, state, world);
-  if (writers !== 'any' && (!actor.unitId || !writers.includes(actor.unitId))) {
-    throw new Problem(403, 'auth.not_your_record', { unitId: actor.unitId, type: command.type, kind: decider.kind, id: command.id, writers: [...writers] });
-  }
+/** A submission made ready once, before any attempt: its text normalised, and what identifies it for its key. */
+type Prepared = { keyed: Keyed; command: Command; request: unknown };
+
+const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
+  const fact = normaliseDeep({ type: keyed.type, id: keyed.id, occurredAt: keyed.occurredAt, data: keyed.data });
+  return {
+    keyed,
+    command: { ...fact, receivedAt: context.receivedAt, author: { role: context.actor.role, ...(context.actor.unitId && { unitId: context.actor.unitId }) } },
+    // What identifies the request for its idempotency key: the fact and who sent it, never the moment it
+    // arrived (a retry comes later). Another key reusing it is refused (idempotency_key.reused).
+    request: { ...fact, kind: keyed.kind, expectedVersion: keyed.expectedVersion ?? null, keyId: context.actor.keyId },
+  };
 };
 
 /**
- * The one command path: answer a retried key with its first result, read the stream and fold it
- * (from the state kept after the last write: loadRecord), load what the decision reads, authorise,
- * decide, append with the expected version.
+ * One attempt of the command path: read the stream and fold it (from the state kept after the last
+ * write: loadRecord), load what the decision reads,
+ * authorise, answer a retried key with its first result, check the pinned version, decide, append
+ * with the expected version. Reading the stream before looking up the key means a concurrent retry
+ * that already sees the first write also finds its key.
  */
-const writeOne = async (ledger: Ledger, write: Write, context: WriteContext): Promise<Recorded> => {
-  const decider = DECIDERS[write.kind];
-  const streamId = streamIdOf(write.kind, write.id);
-  const fact = normaliseDeep({ type: write.type, id: write.id, occurredAt: write.occurredAt, data: write.data });
-  // What identifies the request for its idempotency key: the fact, never the moment it arrived (a retry comes later).
-  const request = { ...fact, kind: write.kind, expectedVersion: write.expectedVersion ?? null };
-  const command = { ...fact, receivedAt: context.receivedAt };
-  const earlier = await ledger.findIdempotent(streamId, write.idempotencyKey, request);
-  if (earlier) return toRecorded(earlier);
-
-  const { state, version } = await loadRecord(ledger, write.kind, write.id);
-  if (write.expectedVersion !== undefined && write.expectedVersion !== version) {
-    throw new VersionConflictError(streamId, write.expectedVersion, version);
+const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, context: WriteContext): Promise<Recorded> => {
+  const decider = DECIDERS[keyed.kind];
+  const streamId = streamIdOf(keyed.kind, keyed.id);
+  const { state, version } = await loadRecord(ledger, keyed.kind, keyed.id);
+  const { world, loaded, load } = worldOf(ledger);
+  await load(decider.needs(command, state));
+  // Who may write reads the author's unit and the writers' (merged units pass their work on): load until nothing is missing.
+  for (let refs = authorityRefs(decider, command, state, world, command.author!, loaded); refs.length > 0; refs = authorityRefs(decider, command, state, world, command.author!, loaded)) {
+    await load(refs);
   }
-  requireRecord(decider, command, state);
-  const world = await loadWorld(ledger, decider.needs(command, state));
-  authorise(decider, command, state, world, context.actor);
+  authorise(decider, command, state, world, command.author!);
+  const earlier = await ledger.findIdempotent(streamId, keyed.idempotencyKey, request);
+  if (earlier) return toRecorded(earlier);
+  if (keyed.expectedVersion !== undefined && keyed.expectedVersion !== version) {
+    throw new VersionConflictError(streamId, keyed.expectedVersion, version);
+  }
   const events = decideCommand(decider, command, state, world);
-  const versions = SCHEMA_VERSIONS[write.kind] as Record<string, number>;
+  const versions = SCHEMA_VERSIONS[keyed.kind] as Record<string, number>;
   const result = await ledger.append(
     streamId,
     events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data, schemaVersion: versions[e.type] })),
     {
       expectedVersion: version,
-      idempotencyKey: write.idempotencyKey,
+      idempotencyKey: keyed.idempotencyKey,
       request,
       metadata: { actor: context.actor, correlationId: context.correlationId },
     },
@@ -89,51 +114,70 @@ const writeOne = async (ledger: Ledger, write: Write, context: WriteContext): Pr
   return toRecorded(result);
 };
 
-/** A conflict the caller did not ask for (no If-Match) means someone wrote in between: decide again. */
-const retrying = async <T>(attempt: () => Promise<T>, pinned: boolean): Promise<T> => {
-  for (let i = 1; ; i++) {
+/**
+ * Someone wrote in between: a conflict the caller did not ask for (no If-Match), or a concurrent
+ * append under the same key inside a batch. Decide again after a jittered, growing pause until
+ * RETRY_DEADLINE_MS has passed; a pinned conflict is the caller's to resolve (409).
+ */
+const retrying = async <T>(work: () => Promise<T>, pinned: boolean): Promise<T> => {
+  const deadline = Date.now() + RETRY_DEADLINE_MS;
+  for (let i = 0; ; i++) {
     try {
-      return await attempt();
+      return await work();
     } catch (error) {
       const raced = (error instanceof VersionConflictError && !pinned) || error instanceof ConcurrentAppendError;
-      if (!raced || i >= MAX_ATTEMPTS) throw error;
+      const left = deadline - Date.now();
+      if (!raced || left <= 0) throw error;
+      await sleep(Math.min(left, Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** i)));
     }
   }
 };
 
-export const recordOne = (ledger: Ledger, write: Write, context: WriteContext): Promise<Recorded> =>
-  retrying(() => writeOne(ledger, write, context), write.expectedVersion !== undefined);
+/**
+ * Writes to one stream from this process take turns, attempt by attempt, so that concurrent writers
+ * do not spend their attempts on each other; conflicts with other processes (and batches) remain, and
+ * are retried.
+ */
+const turns = new Map<string, Promise<unknown>>();
+const inTurn = async <T>(streamId: string, work: () => Promise<T>): Promise<T> => {
+  const mine = (turns.get(streamId) ?? Promise.resolve()).then(work);
+  const done = mine.then(() => undefined, () => undefined);
+  turns.set(streamId, done);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(streamId) === done) turns.delete(streamId);
+  }
+};
+
+/** Records one submission. Called only by the RecordEvent command's handler. */
+export const recordOne = (ledger: Ledger, keyed: Keyed, context: WriteContext): Promise<Recorded> => {
+  const prepared = prepare(keyed, context);
+  const streamId = streamIdOf(keyed.kind, keyed.id);
+  return retrying(() => inTurn(streamId, () => attempt(ledger, prepared, context)), keyed.expectedVersion !== undefined);
+};
 
 /**
  * Records a batch in one transaction: all or nothing. Each item is decided on the state the items
  * before it produced. Every refusal is collected (the items after a refused one are still checked)
- * and reported together, each naming its item.
+ * and reported together (BatchRefused). Called only by the RecordBatch command's handler.
  */
-export const recordBatch = (ledger: Ledger, writes: Write[], context: WriteContext): Promise<Recorded[]> =>
-  retrying(() => ledger.transaction(async (tx) => {
+export const recordBatch = (ledger: Ledger, items: Keyed[], context: WriteContext): Promise<Recorded[]> => {
+  const prepared = items.map((keyed) => prepare(keyed, context));
+  return retrying(() => ledger.transaction(async (tx) => {
     const results: Recorded[] = [];
-    const refusals: Problem[] = [];
-    for (const [i, write] of writes.entries()) {
+    const refusals: BatchRefused['refusals'] = [];
+    for (const [index, item] of prepared.entries()) {
       try {
-        results.push(await writeOne(tx, write, context));
+        results.push(await attempt(tx, item, context));
       } catch (error) {
-        // Refusals come before the item's append, so the transaction is still usable for the next item.
-        if (error instanceof DomainError || error instanceof Problem) refusals.push(itemProblem(i, toProblem(error)));
+        // Domain refusals come before the item's append, so the transaction is still usable for the next
+        // item; a ledger error (a race, a reused key) aborted it and ends the batch.
+        if (error instanceof DomainError) refusals.push({ index, error });
         else throw error;
       }
     }
-    if (refusals.length > 0) {
-      const status = Math.min(...refusals.map((p) => p.status));
-      throw new Problem(status, 'batch.refused', { refused: refusals.length, total: writes.length }, refusals.flatMap((p) => p.errors));
-    }
+    if (refusals.length > 0) throw new BatchRefused(refusals, items.length);
     return results;
   }), false);
-
-/** One refused item of a batch, as a field problem naming the item; its reason is the item's own detail. */
-const itemProblem = (index: number, problem: Problem): Problem =>
-  new Problem(problem.status, problem.code, problem.params, [{
-    field: `[${index}]${problem.errors[0]?.field ? `.${problem.errors[0].field}` : ''}`,
-    reason: problem.detailKey,
-    params: problem.params,
-    code: problem.code,
-  }]);
+};

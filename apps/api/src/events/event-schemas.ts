@@ -21,6 +21,8 @@ class UnitRegisteredData implements Of<UnitEvent, 'UnitRegistered'> {
   @OneOf(UNIT_KINDS) kind!: Of<UnitEvent, 'UnitRegistered'>['kind'];
   @Id({ optional: true }) parentUnitId?: string;
   @TextList(NAME, { optional: true, max: 50 }) aliases?: string[];
+  @Bool({ optional: true, description: 'The unit keeps the register of incoming documents (the Văn phòng): its department registers documents of other bodies' })
+  keepsRegister?: boolean;
 }
 class UnitRenamedData implements Of<UnitEvent, 'UnitRenamed'> {
   @Text(NAME) name!: string;
@@ -110,6 +112,7 @@ class InspectionPlannedData implements Of<InspectionEvent, 'InspectionPlanned'> 
 class InspectionTeamFormedData implements Of<InspectionEvent, 'InspectionTeamFormed'> {
   @Id({ optional: true }) documentId?: string;
   @Int(1, 100, { optional: true }) memberCount?: number;
+  @Ids({ max: 50, description: 'The units on the team: with the lead, they record visits and findings', example: ['phong-tu-phap'] }) memberUnitIds!: string[];
 }
 class UnitInspectedData implements Of<InspectionEvent, 'UnitInspected'> {
   @Id() unitId!: string;
@@ -128,6 +131,8 @@ class InspectionConcludedData implements Of<InspectionEvent, 'InspectionConclude
 class DraftRegisteredData implements Of<LegalDocumentEvent, 'DraftRegistered'> {
   @Text(NOTE) title!: string;
   @Id() draftingUnitId!: string;
+  @Id({ description: 'The unit that appraises the draft (Phòng Tư pháp): only its department records the appraisal', example: 'phong-tu-phap' })
+  appraisalUnitId!: string;
 }
 class DraftAppraisedData implements Of<LegalDocumentEvent, 'DraftAppraised'> {
   @Id() appraisingUnitId!: string;

@@ -1,42 +1,18 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { eventTypesOf, examples, RECORD_KINDS, RecordKind } from '@reform-ledger/domain';
-import { Ledger } from '@reform-ledger/ledger';
-import { Projector } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
 import { ApiProblems, ApiResult } from '../openapi';
 import { FieldProblem, invalid, Problem } from '../problem';
 import { COLLECTIONS, kindNamed } from './collections';
-import { Recorded, recordBatch, recordOne, Write, WriteContext } from './command-path';
+import type { Keyed, Recorded, WriteContext } from './command-path';
+import { RecordBatch, RecordEvent } from './commands';
 import { EVENT_SCHEMAS } from './event-schemas';
 import { validateSubmission } from './validate';
 const MAX_BATCH = 1000;
 const KEY = /^[\x21-\x7e]{1,200}$/;
-
-/** The command: record these submissions as the actor, one alone or a batch all-or-nothing. */
-export class RecordEvents {
-  constructor(
-    readonly writes: Write[],
-    readonly context: WriteContext,
-    readonly atomic: boolean,
-  ) {}
-}
-
-@CommandHandler(RecordEvents)
-export class RecordEventsHandler implements ICommandHandler<RecordEvents, Recorded[]> {
-  constructor(
-    private readonly ledger: Ledger,
-    private readonly projector: Projector,
-  ) {}
-
-  async execute({ writes, context, atomic }: RecordEvents): Promise<Recorded[]> {
-    const recorded = atomic ? await recordBatch(this.ledger, writes, context) : [await recordOne(this.ledger, writes[0], context)];
-    this.projector.nudge(); // the views pick it up now rather than at the next poll
-    return recorded;
-  }
-}
 
 /** The key of a write (the header) or of a batch item (its idempotencyKey): required, so a retry records nothing new. */
 const idempotencyKeyOf = (value: unknown, field: string): string => {
@@ -105,8 +81,8 @@ export class EventsController {
     }
     const validated = validateSubmission(kind, id, body);
     if (validated.errors) throw invalid(validated.errors);
-    const write: Write = { ...validated.submission, idempotencyKey: idempotencyKeyOf(key, 'Idempotency-Key'), expectedVersion: expectedVersionOf(ifMatch) };
-    const [recorded] = await this.commands.execute<RecordEvents, Recorded[]>(new RecordEvents([write], contextOf(req), false));
+    const submission: Keyed = { ...validated.submission, idempotencyKey: idempotencyKeyOf(key, 'Idempotency-Key'), expectedVersion: expectedVersionOf(ifMatch) };
+    const recorded = await this.commands.execute(new RecordEvent(submission, contextOf(req)));
     res.setHeader('ETag', `"${recorded.streamVersion}"`);
     return recorded;
   }
@@ -147,7 +123,7 @@ export class EventsController {
       throw new Problem(413, 'batch.too_large', { max: MAX_BATCH, count: items.length }, [{ field: 'body', reason: 'body.batch_size', params: { max: MAX_BATCH } }]);
     }
     const errors: FieldProblem[] = [];
-    const writes: Write[] = [];
+    const submissions: Keyed[] = [];
     items.forEach((item: unknown, i) => {
       const at = `[${i}]`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -169,12 +145,12 @@ export class EventsController {
       }
       const validated = validateSubmission(kind, ref.id, submission, at);
       if (validated.errors) errors.push(...validated.errors.map((e) => (e.field === `${at}.id` ? { ...e, field: `${at}.stream.id` } : e)));
-      else if (itemKey) writes.push({ ...validated.submission, idempotencyKey: itemKey });
+      else if (itemKey) submissions.push({ ...validated.submission, idempotencyKey: itemKey });
     });
     if (errors.length > 0) {
       throw invalid(errors, { detail: 'batch.items_invalid', params: { invalid: new Set(errors.map((e) => e.field.split('.')[0])).size, total: items.length } });
     }
-    const results = await this.commands.execute<RecordEvents, Recorded[]>(new RecordEvents(writes, { ...contextOf(req), correlationId: batchKey }, true));
+    const results = await this.commands.execute(new RecordBatch(submissions, { ...contextOf(req), correlationId: batchKey }));
     return { results };
   }
 }

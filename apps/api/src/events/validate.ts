@@ -7,8 +7,11 @@ import type { FieldProblem } from '../problem';
 import { EVENT_SCHEMAS } from './event-schemas';
 import { ID_PATTERN } from './fields';
 
-/** A request to record one event, validated. */
-export type Submission = { kind: RecordKind; id: string; type: EventType; occurredAt: string; data: object };
+/**
+ * What a department submits: one fact about one record (its kind and id come from the URL, or from a
+ * batch item's stream). Validated here, recorded by the command path; the seed scenario is made of them.
+ */
+export type Submission = { kind: RecordKind; id: string; type: EventType; occurredAt: string; data: Record<string, unknown> };
 
 const ENVELOPE_KEYS = ['type', 'occurredAt', 'data'];
 /** Keys that could reach an object's prototype if anything ever assigned them; refused anywhere in a body. */
@@ -110,5 +113,5 @@ export const validateSubmission = (
     errors.push(...flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), at('data')));
   }
   if (errors.length > 0) return { errors };
-  return { submission: { kind, id: id as string, type: type as EventType, occurredAt: body.occurredAt as string, data: body.data as object } };
+  return { submission: { kind, id: id as string, type: type as EventType, occurredAt: body.occurredAt as string, data: body.data as Record<string, unknown> } };
 };

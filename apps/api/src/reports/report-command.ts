@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { Database, Ledger, LedgerTree } from '@reform-ledger/ledger';
+import { Database, LedgerTree } from '@reform-ledger/ledger';
+import { ledgerOver } from '../database.module';
 import { Projector, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
 import { provinceCutoffs, REPORT_VIEWS } from '@reform-ledger/reports';
 import { render } from '../messages';
@@ -43,7 +44,7 @@ export const reportCommand = async (args: string[], db: Database, log: (line: st
   }
   if (!output) throw new Error(`-o <file.docx> is required\n${REPORT_USAGE}`);
 
-  const ledger = new Ledger(db.pool);
+  const ledger = ledgerOver(db);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS);
   try {

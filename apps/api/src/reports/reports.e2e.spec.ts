@@ -1,3 +1,4 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
   };
 
   beforeAll(async () => {
-    scenario = await loadScenario(t.ledger, t.app.get(Marks));
+    scenario = await loadScenario(t.app.get(CommandBus), t.app.get(Marks));
     expect(await t.app.get(Projector).waitFor(REPORT_VIEWS.map((v) => v.name), scenario.head, 60_000)).toBe(true);
   }, 120_000);
 

@@ -1,3 +1,4 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { parseString } from '@fast-csv/parse';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
@@ -52,7 +53,7 @@ describe.each(testEngines())('every view as XLSX and CSV on $name PostgreSQL', (
   };
 
   beforeAll(async () => {
-    scenario = await loadScenario(t.ledger, t.app.get(Marks));
+    scenario = await loadScenario(t.app.get(CommandBus), t.app.get(Marks));
     expect(await t.app.get(Projector).waitFor(REPORT_VIEWS.map((v) => v.name), scenario.head, 60_000)).toBe(true);
     cut = `asOf=2022-11-30&position=${scenario.head}`;
   }, 120_000);

@@ -1,11 +1,12 @@
-import { DECIDERS, RecordKind } from '@reform-ledger/domain';
-import { Ledger } from '@reform-ledger/ledger';
+import type { CommandBus } from '@nestjs/cqrs';
+import { Author, DECIDERS, RecordKind, streamIdOf, World } from '@reform-ledger/domain';
 import type { Actor } from '../auth/api-keys';
-import { Recorded, recordBatch, recordOne, Write } from '../events/command-path';
-import { validateSubmission } from '../events/validate';
+import type { Keyed, Recorded } from '../events/command-path';
+import { RecordBatch, RecordEvent } from '../events/commands';
+import { Submission, validateSubmission } from '../events/validate';
 import type { Mark, Marks } from '../marks';
 import { invalid, Problem, toProblem } from '../problem';
-import { anomalies, Entry, phaseOne, phaseTwo } from './daksong-2022/scenario';
+import { anomalies, phaseOne, phaseTwo, REGISTER_KEEPER } from './daksong-2022/scenario';
 
 export type ScenarioReport = {
   loaded: boolean;
@@ -19,23 +20,67 @@ export type ScenarioReport = {
 export const PHASE_ONE = 'Đắk Song 2022: hết giai đoạn 1 (đã báo cáo đến 30/11/2022)';
 export const LOADED = 'Đắk Song 2022: đã nạp xong (cả báo cáo muộn và đính chính)';
 
+/** The admin key, for what no department may record (units; the district's own plan and its tasks). */
 const LOADER: Actor = { keyId: 'scenario-loader', role: 'admin' };
-const as = (correlationId: string) => ({ actor: LOADER, correlationId, receivedAt: new Date().toISOString() });
+const as = (actor: Actor, correlationId: string) => ({ actor, correlationId, receivedAt: new Date().toISOString() });
+const RECORDING_KINDS = ['department', 'commune'];
 
-/** Validates an entry exactly as the API does; a scenario entry that fails is a bug in the scenario. */
-const toWrite = (entry: Entry, key: string): Write => {
-  if (!Object.hasOwn(DECIDERS, entry.kind)) throw new Error(`Unknown kind ${entry.kind}`);
-  const validated = validateSubmission(entry.kind as RecordKind, entry.id, { type: entry.type, occurredAt: entry.occurredAt, data: entry.data });
+/**
+ * Who records each submission, as in a real year: the first unit the domain's own rules (`writers`) let
+ * record it that is a department or a commune, with that unit's own key (demo-dept-<unitId>); an admin
+ * for what none may. Follows the submissions as they are recorded, folded by the domain's evolve.
+ */
+const recorders = () => {
+  const states = new Map<string, { status: string }>();
+  const stateOf = (kind: RecordKind, id: string): any => states.get(streamIdOf(kind, id)) ?? DECIDERS[kind].initialState;
+  const world: World = { unit: (id) => stateOf('unit', id), document: (id) => stateOf('document', id), plan: (id) => stateOf('plan', id) };
+  // Asked as the register's keeper, the rules also name who registers the documents of other bodies.
+  const keeper: Author = { role: 'department', unitId: REGISTER_KEEPER };
+  const records = (unitId: string) => {
+    const unit = world.unit(unitId);
+    return unit.status === 'active' && RECORDING_KINDS.includes(unit.kind);
+  };
+  return {
+    actorOf: (s: Submission): Actor => {
+      const command = { type: s.type, occurredAt: s.occurredAt, data: s.data, id: s.id, receivedAt: new Date().toISOString() };
+      const writers = DECIDERS[s.kind].writers(command, stateOf(s.kind, s.id), world, keeper);
+      const unitId = writers === 'any' ? undefined : writers.find(records);
+      return unitId ? { keyId: `demo-dept-${unitId}`, role: 'department', unitId } : LOADER;
+    },
+    recorded: (s: Submission) => {
+      states.set(streamIdOf(s.kind, s.id), DECIDERS[s.kind].evolve(stateOf(s.kind, s.id), { type: s.type, occurredAt: s.occurredAt, data: s.data }));
+    },
+  };
+};
+
+/** The command bus (or, without an app, anything that executes RecordEvent and RecordBatch). */
+export type Commands = Pick<CommandBus, 'execute'>;
+
+/** Validates a submission exactly as the API does; a scenario submission that fails is a bug in the scenario. */
+const keyed = (submission: Submission, key: string): Keyed => {
+  if (!Object.hasOwn(DECIDERS, submission.kind)) throw new Error(`Unknown kind ${submission.kind}`);
+  const validated = validateSubmission(submission.kind, submission.id, { type: submission.type, occurredAt: submission.occurredAt, data: submission.data });
   if (validated.errors) throw invalid(validated.errors, { params: { entry: key } });
   return { ...validated.submission, idempotencyKey: key };
 };
 
-/** Records entries in all-or-nothing batches; returns the last write (its position and when it was recorded). */
-const inBatches = async (ledger: Ledger, entries: Entry[], phase: string): Promise<Recorded> => {
+/**
+ * Records submissions in all-or-nothing batches, each of consecutive submissions by one recorder (at
+ * most 1,000); returns the last write (its position and when it was recorded).
+ */
+const inBatches = async (commands: Commands, by: ReturnType<typeof recorders>, submissions: Submission[], phase: string): Promise<Recorded> => {
+  const batches: { actor: Actor; items: Keyed[] }[] = [];
+  submissions.forEach((submission, i) => {
+    const actor = by.actorOf(submission);
+    by.recorded(submission);
+    const current = batches.at(-1);
+    const item = keyed(submission, `daksong-2022:${phase}:${i}`);
+    if (current && current.actor.keyId === actor.keyId && current.items.length < 1000) current.items.push(item);
+    else batches.push({ actor, items: [item] });
+  });
   let last: Recorded | undefined;
-  for (let i = 0; i < entries.length; i += 1000) {
-    const writes = entries.slice(i, i + 1000).map((entry, j) => toWrite(entry, `daksong-2022:${phase}:${i + j}`));
-    for (const recorded of await recordBatch(ledger, writes, as(`daksong-2022:${phase}`))) {
+  for (const { actor, items } of batches) {
+    for (const recorded of await commands.execute(new RecordBatch(items, as(actor, `daksong-2022:${phase}`)))) {
       if (!last || recorded.globalPosition > last.globalPosition) last = recorded;
     }
   }
@@ -51,31 +96,33 @@ const markOf = (label: string, recorded: Recorded): Mark => ({ label, position: 
  * idempotency key, so a load that was interrupted (or made before marks existed) resumes and only
  * fills in its marks: nothing is recorded twice.
  */
-export const loadScenario = async (ledger: Ledger, marks: Pick<Marks, 'list' | 'put'>, log: (line: string) => void = () => undefined): Promise<ScenarioReport> => {
+export const loadScenario = async (commands: Commands, marks: Pick<Marks, 'list' | 'put'>, log: (line: string) => void = () => undefined): Promise<ScenarioReport> => {
   const known = await marks.list();
   const done = known.find((m) => m.label === LOADED);
   const phaseOneMark = known.find((m) => m.label === PHASE_ONE);
   if (done && phaseOneMark) return { loaded: false, phaseOne: phaseOneMark, head: done.position, anomalies: [] };
-  const phaseOneEnd = markOf(PHASE_ONE, await inBatches(ledger, phaseOne(), 'phase-1'));
+  const by = recorders();
+  const phaseOneEnd = markOf(PHASE_ONE, await inBatches(commands, by, phaseOne(), 'phase-1'));
   await marks.put(phaseOneEnd);
   log(`  phase 1 (reported by 30/11/2022) recorded up to position ${phaseOneEnd.position}`);
   const results: ScenarioReport['anomalies'] = [];
   for (const [i, a] of anomalies().entries()) {
     let refused: Problem;
     try {
-      await recordOne(ledger, toWrite(a.wrong, `daksong-2022:anomaly:${i}`), as(`daksong-2022:${a.anomaly}`));
+      await commands.execute(new RecordEvent(keyed(a.wrong, `daksong-2022:anomaly:${i}`), as(by.actorOf(a.wrong), `daksong-2022:${a.anomaly}`)));
       refused = new Problem(201, 'accepted');
     } catch (error) {
       refused = toProblem(error);
     }
     const expected = refused.status === a.expect.status && refused.code === a.expect.code;
     if (a.correction) {
-      await recordOne(ledger, toWrite(a.correction, `daksong-2022:correction:${i}`), as(`daksong-2022:${a.anomaly}`));
+      await commands.execute(new RecordEvent(keyed(a.correction, `daksong-2022:correction:${i}`), as(by.actorOf(a.correction), `daksong-2022:${a.anomaly}`)));
+      by.recorded(a.correction);
     }
     results.push({ anomaly: a.anomaly, status: refused.status, code: refused.code, expected, corrected: a.correction !== null });
     log(`  ${a.anomaly}: refused ${refused.status} ${refused.code}${a.correction ? ', then corrected' : ''}`);
   }
-  const end = markOf(LOADED, await inBatches(ledger, phaseTwo(), 'phase-2'));
+  const end = markOf(LOADED, await inBatches(commands, by, phaseTwo(), 'phase-2'));
   await marks.put(end);
   // A mark never moves: an earlier, interrupted load's marks stand.
   const stored = await marks.list();

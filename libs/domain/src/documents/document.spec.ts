@@ -33,4 +33,23 @@ describe('documents', () => {
   it('refuses a correction that changes nothing', () =>
     given([documentRegistered()]).when(documentCorrected({ title: undefined })).thenRejects('document.nothing_to_correct'));
   it('refuses correcting an unknown document', () => given([]).when(documentCorrected()).thenRejects('document.not_found'));
+
+  describe('who may write', () => {
+    it('a unit registers the documents it issued; the documents of other bodies, the unit keeping the register', () => {
+      given([]).when(documentRegistered()).by(UNITS.district).allowed();
+      given([]).when(documentRegistered()).by(UNITS.office).allowed();
+      given([]).when(documentRegistered()).by(UNITS.homeAffairs).refused('auth.not_your_record');
+      given([]).when(documentRegistered({ issuerUnitId: UNITS.province }), 'ubnd-tinh-dak-nong.2022.39.qd-ubnd').by(UNITS.district).refused('auth.not_your_record');
+    });
+    it('stamps who registered it, and only that unit corrects it (an admin corrects what an admin registered)', () => {
+      given([]).when(documentRegistered()).by(UNITS.office).then([documentRegistered({ registeredByUnitId: UNITS.office })]);
+      given([]).when(documentRegistered()).by({ role: 'admin' }).then([documentRegistered()]);
+      given([]).when(documentRegistered({ registeredByUnitId: UNITS.homeAffairs } as never)).by(UNITS.district).then([documentRegistered({ registeredByUnitId: UNITS.district })]);
+      const byOffice = [documentRegistered({ registeredByUnitId: UNITS.office })];
+      given(byOffice).when(documentCorrected()).by(UNITS.office).allowed();
+      given(byOffice).when(documentCorrected()).by(UNITS.district).refused('auth.not_your_record');
+      given([documentRegistered()]).when(documentCorrected()).by(UNITS.district).refused('auth.not_your_record');
+      given([documentRegistered()]).when(documentCorrected()).by({ role: 'admin' }).allowed();
+    });
+  });
 });

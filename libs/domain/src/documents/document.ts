@@ -22,6 +22,8 @@ export type DocumentRegistered = DomainEvent<'DocumentRegistered', {
   reportsOn?: { from: IsoDate; to: IsoDate };
   /** The reference as the caller wrote it, when the canonical spelling differs. */
   writtenAs?: string;
+  /** The unit whose department registered it (stamped by the decision; none when an admin did): it alone corrects it. */
+  registeredByUnitId?: string;
 }>;
 export type DocumentCorrected = DomainEvent<'DocumentCorrected', { title?: string; documentType?: DocumentType; reason: string }>;
 export type DocumentEvent = DocumentRegistered | DocumentCorrected;
@@ -29,7 +31,7 @@ export type DocumentEvent = DocumentRegistered | DocumentCorrected;
 export type Document =
   | { status: 'absent' }
   | { status: 'registered'; reference: string; issuerUnitId: string; date: IsoDate; documentType: DocumentType; title?: string;
-      reportsOn?: { from: IsoDate; to: IsoDate } };
+      reportsOn?: { from: IsoDate; to: IsoDate }; registeredByUnitId?: string };
 
 /** The document a command cites, for `needs`: none when no id is given. */
 export const documentRefs = (documentId: string | undefined): Ref[] => (documentId ? [{ kind: 'document', id: documentId }] : []);
@@ -46,7 +48,17 @@ export const document: Decider<DocumentEvent, Document> = {
   initialState: { status: 'absent' },
   creates: ['DocumentRegistered'],
   needs: (command) => (command.type === 'DocumentRegistered' ? [{ kind: 'unit', id: command.data.issuerUnitId }] : []),
-  writers: () => 'any',
+  /**
+   * A unit registers the documents it issued; the documents of other bodies are registered by a unit
+   * that keeps the register of incoming documents. A correction is made by the unit that registered the
+   * document (an admin's registration, or one from before this rule, is corrected by an admin).
+   */
+  writers: (command, state, world, author) => {
+    if (command.type === 'DocumentCorrected') return state.status === 'registered' && state.registeredByUnitId ? [state.registeredByUnitId] : [];
+    const own = author.unitId ? world.unit(author.unitId) : undefined;
+    const keeper = own?.status === 'active' && own.keepsRegister ? [author.unitId!] : [];
+    return [...new Set([command.data.issuerUnitId, ...keeper])];
+  },
   decide: (command, _state, world) => {
     switch (command.type) {
       case 'DocumentRegistered': {
@@ -61,11 +73,13 @@ export const document: Decider<DocumentEvent, Document> = {
             `A document's id is derived from its issuer, year, number and symbol: ${ref.reference} of ${ref.date} is ${expected}`, 'id',
             { id: command.id, expected, reference: ref.reference, date: ref.date, issuerUnitId: ref.issuerUnitId });
         }
-        const { writtenAs: _ignored, ...data } = command.data;
+        const { writtenAs: _ignored, registeredByUnitId: _stamped, ...data } = command.data;
+        const by = command.author?.role === 'department' ? command.author.unitId : undefined;
         return [{
           type: 'DocumentRegistered',
           occurredAt: command.occurredAt,
-          data: { ...data, reference: ref.reference, ...(ref.reference !== command.data.reference && { writtenAs: command.data.reference }) },
+          data: { ...data, reference: ref.reference, ...(ref.reference !== command.data.reference && { writtenAs: command.data.reference }),
+            ...(by && { registeredByUnitId: by }) },
         }];
       }
       case 'DocumentCorrected':
@@ -82,7 +96,8 @@ export const document: Decider<DocumentEvent, Document> = {
       case 'DocumentRegistered':
         return { status: 'registered', reference: event.data.reference, issuerUnitId: event.data.issuerUnitId,
           date: dayOf(event.occurredAt), documentType: event.data.documentType, ...(event.data.title && { title: event.data.title }),
-          ...(event.data.reportsOn && { reportsOn: event.data.reportsOn }) };
+          ...(event.data.reportsOn && { reportsOn: event.data.reportsOn }),
+          ...(event.data.registeredByUnitId && { registeredByUnitId: event.data.registeredByUnitId }) };
       case 'DocumentCorrected':
         return state.status === 'absent' ? state : {
           ...state,

@@ -2,6 +2,7 @@ import {
   findingRecorded, inspectionConcluded, inspectionPlanned, inspectionTeamFormed, specFor, UNITS, unitInspected,
 } from '../testing/spec';
 import { fold } from '../shared/decider';
+import { UPCASTERS } from '../catalogue';
 import { inspection } from './inspection';
 
 const { given } = specFor(inspection, { id: 'kt-cchc-2022' });
@@ -49,5 +50,33 @@ describe('inspections', () => {
   it('keeps checking visits and findings while in progress', () => {
     given([...planned, unitInspected()]).when(unitInspected({ occurredAt: '2022-12-02' })).thenRejects('inspection.visit_outside_period');
     given([...planned, unitInspected()]).when(findingRecorded({ unitId: UNITS.ducAn })).thenRejects('inspection.unit_not_visited', 'data.unitId');
+  });
+
+  it('keeps the team\'s units; refuses one that is not registered', () => {
+    expect(fold(inspection, [...planned, inspectionTeamFormed()])).toMatchObject({ memberUnitIds: [UNITS.justice] });
+    given(planned).when(inspectionTeamFormed({ memberUnitIds: ['phong-khong-co'] })).thenRejects('unit.not_registered', 'data.memberUnitIds[0]');
+  });
+  it('reads a version-1 team as listing no units', () => {
+    const upcast = UPCASTERS.find((u) => u.type === 'InspectionTeamFormed' && u.fromVersion === 1)!.upcast;
+    expect(upcast({ memberCount: 5 })).toEqual({ memberCount: 5, memberUnitIds: [] });
+  });
+
+  describe('who may write', () => {
+    const team = [...planned, inspectionTeamFormed()];
+    it('the lead unit plans, forms the team and concludes', () => {
+      given([]).when(inspectionPlanned()).by(UNITS.homeAffairs).allowed();
+      given([]).when(inspectionPlanned()).by(UNITS.justice).refused('auth.not_your_record');
+      given(planned).when(inspectionTeamFormed()).by(UNITS.justice).refused('auth.not_your_record');
+      given(team).when(inspectionConcluded()).by(UNITS.justice).refused('auth.not_your_record');
+      given(team).when(inspectionConcluded()).by(UNITS.homeAffairs).allowed();
+    });
+    it('visits and findings: the lead or a unit on the team', () => {
+      given(planned).when(unitInspected()).by(UNITS.homeAffairs).allowed();
+      given(planned).when(unitInspected()).by(UNITS.justice).refused('auth.not_your_record');
+      given(team).when(unitInspected()).by(UNITS.justice).allowed();
+      given([...team, unitInspected()]).when(findingRecorded()).by(UNITS.justice).allowed();
+      given(team).when(unitInspected()).by(UNITS.culture).refused('auth.not_your_record');
+      given([...planned, inspectionTeamFormed({ memberUnitIds: [] })]).when(unitInspected()).by(UNITS.justice).refused('auth.not_your_record');
+    });
   });
 });

@@ -9,7 +9,11 @@ import { requireActiveUnit } from '../units/unit';
 export type InspectionPlanned = DomainEvent<'InspectionPlanned', {
   title: string; leadUnitId: string; targetUnitIds: string[]; periodFrom: IsoDate; periodTo: IsoDate; documentId?: string;
 }>;
-export type InspectionTeamFormed = DomainEvent<'InspectionTeamFormed', { documentId?: string; memberCount?: number }>;
+/**
+ * The inspection's team: the units whose officers are on it (`memberUnitIds`) record visits and findings
+ * with the lead. Schema version 2; a version-1 team listed no units and is read with `memberUnitIds: []`.
+ */
+export type InspectionTeamFormed = DomainEvent<'InspectionTeamFormed', { documentId?: string; memberCount?: number; memberUnitIds: string[] }>;
 /** A visit to a unit on `occurredAt`. */
 export type UnitInspected = DomainEvent<'UnitInspected', { unitId: string; findings?: string }>;
 export type FindingRecorded = DomainEvent<'FindingRecorded', { unitId: string; finding: string; requiresAction: boolean }>;
@@ -17,7 +21,7 @@ export type FindingRecorded = DomainEvent<'FindingRecorded', { unitId: string; f
 export type InspectionConcluded = DomainEvent<'InspectionConcluded', { reportDocumentId?: string; summary?: string }>;
 export type InspectionEvent = InspectionPlanned | InspectionTeamFormed | UnitInspected | FindingRecorded | InspectionConcluded;
 
-type Planned = { title: string; leadUnitId: string; targetUnitIds: string[]; periodFrom: IsoDate; periodTo: IsoDate };
+type Planned = { title: string; leadUnitId: string; targetUnitIds: string[]; periodFrom: IsoDate; periodTo: IsoDate; memberUnitIds: string[] };
 /** Planned until the first visit, in progress from it until the conclusion. */
 export type Inspection =
   | { status: 'absent' }
@@ -38,12 +42,17 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
     }
     const unitId = unitOf(command);
     if (unitId) refs.push({ kind: 'unit', id: unitId });
+    if (command.type === 'InspectionTeamFormed') for (const id of command.data.memberUnitIds) refs.push({ kind: 'unit', id });
     if (command.type === 'InspectionPlanned' || command.type === 'InspectionTeamFormed') refs.push(...documentRefs(command.data.documentId));
     if (command.type === 'InspectionConcluded') refs.push(...documentRefs(command.data.reportDocumentId));
     return refs;
   },
-  writers: (command, state) =>
-    command.type === 'InspectionPlanned' ? [command.data.leadUnitId] : state.status === 'absent' ? [] : [state.leadUnitId],
+  /** The lead unit keeps the inspection; a visit or a finding is recorded by the lead or a unit on the team. */
+  writers: (command, state) => {
+    if (command.type === 'InspectionPlanned') return [command.data.leadUnitId];
+    if (state.status === 'absent') return [];
+    return unitOf(command) ? [state.leadUnitId, ...state.memberUnitIds] : [state.leadUnitId];
+  },
   decide: (command, state, world) => {
     const { id } = command;
     if (state.status === 'concluded') {
@@ -62,6 +71,7 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
         return recorded(command);
       }
       case 'InspectionTeamFormed':
+        command.data.memberUnitIds.forEach((unitId, i) => requireActiveUnit(world, unitId, `data.memberUnitIds[${i}]`));
         requireDocumentIfGiven(world, command.data.documentId, 'data.documentId');
         return recorded(command);
       case 'UnitInspected': {
@@ -90,12 +100,12 @@ export const inspection: Decider<InspectionEvent, Inspection> = {
   evolve: (state, event) => {
     if (event.type === 'InspectionPlanned') {
       const { title, leadUnitId, targetUnitIds, periodFrom, periodTo } = event.data;
-      return { status: 'planned', title, leadUnitId, targetUnitIds, periodFrom, periodTo, teamFormed: false, visited: [] };
+      return { status: 'planned', title, leadUnitId, targetUnitIds, periodFrom, periodTo, memberUnitIds: [], teamFormed: false, visited: [] };
     }
     if (state.status !== 'planned' && state.status !== 'in_progress') return state;
     switch (event.type) {
       case 'InspectionTeamFormed':
-        return { ...state, teamFormed: true };
+        return { ...state, teamFormed: true, memberUnitIds: event.data.memberUnitIds ?? [] };
       case 'UnitInspected':
         return { ...state, status: 'in_progress', visited: state.visited.includes(event.data.unitId) ? state.visited : [...state.visited, event.data.unitId] };
       case 'FindingRecorded':

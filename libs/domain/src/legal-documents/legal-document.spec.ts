@@ -1,6 +1,7 @@
 import {
-  draftAppraised, draftRegistered, legalDocumentExpired, legalDocumentIssued, reviewRecorded, selfCheckRecorded, specFor,
+  draftAppraised, draftRegistered, legalDocumentExpired, legalDocumentIssued, reviewRecorded, selfCheckRecorded, specFor, UNITS,
 } from '../testing/spec';
+import { UPCASTERS } from '../catalogue';
 import { legalDocument } from './legal-document';
 
 const { given } = specFor(legalDocument, { id: 'qppl-2022-01' });
@@ -32,4 +33,33 @@ describe('legal normative documents (QPPL)', () => {
   it('refuses expiring a draft', () => given([draftRegistered()]).when(legalDocumentExpired()).thenRejects('legal_document.not_issued'));
   it('refuses anything after a whole expiry', () =>
     given([...issued, legalDocumentExpired()]).when(reviewRecorded({ occurredAt: '2022-12-01' })).thenRejects('legal_document.expired'));
+
+  it('refuses an appraisal by another unit than the draft names', () =>
+    given([draftRegistered()]).when(draftAppraised({ appraisingUnitId: UNITS.culture })).thenRejects('legal_document.appraiser_mismatch', 'data.appraisingUnitId'));
+  it('refuses an appraiser that is not registered', () =>
+    given([]).when(draftRegistered({ appraisalUnitId: 'phong-khong-co' })).thenRejects('unit.not_registered', 'data.appraisalUnitId'));
+  it('reads a version-1 draft as naming no appraiser', () => {
+    const upcast = UPCASTERS.find((u) => u.type === 'DraftRegistered' && u.fromVersion === 1)!.upcast;
+    expect(upcast({ title: 'Dự thảo', draftingUnitId: UNITS.homeAffairs })).toEqual({ title: 'Dự thảo', draftingUnitId: UNITS.homeAffairs, appraisalUnitId: null });
+  });
+
+  describe('who may write', () => {
+    it('the drafting unit registers, issues and reviews its draft', () => {
+      given([]).when(draftRegistered()).by(UNITS.homeAffairs).allowed();
+      given([]).when(draftRegistered()).by(UNITS.justice).refused('auth.not_your_record');
+      given([draftRegistered(), draftAppraised()]).when(legalDocumentIssued()).by(UNITS.homeAffairs).allowed();
+      given(issued).when(reviewRecorded()).by(UNITS.justice).refused('auth.not_your_record');
+    });
+    it('only the unit the draft names appraises it, not one that names itself the appraiser', () => {
+      given([draftRegistered()]).when(draftAppraised()).by(UNITS.justice).allowed();
+      given([draftRegistered()]).when(draftAppraised()).by(UNITS.homeAffairs).refused('auth.not_your_record');
+      given([draftRegistered()]).when(draftAppraised({ appraisingUnitId: UNITS.culture })).by(UNITS.culture).refused('auth.not_your_record');
+    });
+    it('a draft that names no appraiser (version 1) is appraised by an admin only', () => {
+      const v1 = [draftRegistered({ appraisalUnitId: null })];
+      given(v1).when(draftAppraised()).by(UNITS.justice).refused('auth.not_your_record');
+      given(v1).when(draftAppraised()).by({ role: 'admin' }).allowed();
+      given(v1).when(draftAppraised()).then([draftAppraised()]);
+    });
+  });
 });

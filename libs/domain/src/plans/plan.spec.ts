@@ -1,4 +1,4 @@
-import { DOCUMENTS, planAmended, planIssued, specFor } from '../testing/spec';
+import { DOCUMENTS, planAmended, planIssued, specFor, UNITS } from '../testing/spec';
 import { fold } from '../shared/decider';
 import { plan } from './plan';
 
@@ -23,6 +23,15 @@ describe('plans', () => {
     expect(fold(plan, [planIssued(), ...amendments])).toMatchObject({
       documentId: DOCUMENTS.plan2022, title: 'Kế hoạch CCHC năm 2022 (sửa đổi)',
       amendments: [{ on: '2022-04-19', documentId: DOCUMENTS.inspectionReport }, { on: '2022-06-01' }],
+    });
+  });
+
+  describe('who may write', () => {
+    it('the owner issues and amends its plan; no other department', () => {
+      given([]).when(planIssued()).by(UNITS.district).allowed();
+      given([]).when(planIssued()).by(UNITS.homeAffairs).refused('auth.not_your_record');
+      given([planIssued()]).when(planAmended()).by(UNITS.district).allowed();
+      given([planIssued()]).when(planAmended()).by(UNITS.homeAffairs).refused('auth.not_your_record');
     });
   });
 });

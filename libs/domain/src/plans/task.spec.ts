@@ -91,14 +91,30 @@ describe('tasks', () => {
   });
 
   describe('who may write', () => {
-    const world = worldOf(seedHistories);
-    const writers = (history: Parameters<typeof fold>[1], command: Parameters<typeof task.writers>[0]) =>
-      task.writers(command, fold(task, history), world);
-    it('the plan owner defines and reassigns; the lead unit also reports and completes', () => {
-      expect(writers([], { ...taskDefined(), id: 'T-07', receivedAt: RECEIVED_AT })).toEqual([UNITS.district]);
-      expect(writers([taskDefined()], { ...taskReassigned(), id: 'T-07', receivedAt: RECEIVED_AT })).toEqual([UNITS.district]);
-      expect(writers([taskDefined()], { ...taskCompleted(), id: 'T-07', receivedAt: RECEIVED_AT })).toEqual([UNITS.district, UNITS.homeAffairs]);
+    it('the plan owner defines and reassigns', () => {
+      given([]).when(taskDefined()).by(UNITS.district).allowed();
+      given([]).when(taskDefined()).by(UNITS.homeAffairs).refused('auth.not_your_record');
+      given([taskDefined()]).when(taskReassigned()).by(UNITS.district).allowed();
+      given([taskDefined()]).when(taskReassigned()).by(UNITS.homeAffairs).refused('auth.not_your_record');
     });
+    it('the lead unit also reports and completes; another department does not', () => {
+      given([taskDefined()]).when(taskCompleted()).by(UNITS.homeAffairs).allowed();
+      given([taskDefined()]).when(taskProgressReported()).by(UNITS.district).allowed();
+      given([taskDefined()]).when(taskCompleted()).by(UNITS.justice).refused('auth.not_your_record');
+    });
+    it('a merged unit writes nothing more; the unit it was merged into records late what it did', () => {
+      const led = [taskDefined({ leadUnitId: 'phong-lao-dong' })];
+      given(led).when(taskCompleted()).by('phong-lao-dong').refused('unit.inactive');
+      given(led).when(taskCompleted()).by(UNITS.homeAffairs).allowed();
+      given([taskDefined({ leadUnitId: 'phong-giao-duc-cu' })]).when(taskCompleted()).by('phong-giao-duc-cu').refused('unit.inactive');
+    });
+    it('an admin writes anything; a manager or an inspector nothing', () => {
+      given([taskDefined()]).when(taskCompleted()).by({ role: 'admin' }).allowed();
+      given([taskDefined()]).when(taskCompleted()).by({ role: 'manager' }).refused('auth.role_forbidden');
+      given([taskDefined()]).when(taskCompleted()).by({ role: 'inspector' }).refused('auth.role_forbidden');
+    });
+    it('leaves a task that does not exist to the decision (404), whoever asks', () =>
+      given([]).when(taskCompleted()).by(UNITS.justice).allowed());
   });
 
   it('keeps the last reported progress and its day, also once the task is done', () => {

@@ -1,6 +1,6 @@
 import {
   applicationReceived, applicationWithdrawn, candidateAppointed, councilFormed, eligibilityDecided, noticePublished,
-  recruitmentClosed, recruitmentPlanApproved, resultApproved, roundHeld, specFor,
+  recruitmentClosed, recruitmentPlanApproved, resultApproved, roundHeld, specFor, UNITS,
 } from '../testing/spec';
 import { fold } from '../shared/decider';
 import { recruitment } from './recruitment';
@@ -90,5 +90,14 @@ describe('recruitment', () => {
     const statusOf = (state: typeof before) => (state.status === 'absent' ? undefined : state.applications.get(applicationReceived().data.applicationId)?.status);
     expect([statusOf(before), statusOf(after)]).toEqual(['received', 'eligible']);
     expect(JSON.parse(JSON.stringify(after))).toMatchObject({ applications: { [applicationReceived().data.applicationId]: { status: 'eligible' } } });
+  });
+
+  describe('who may write', () => {
+    it('the unit that owns the drive records all of it; no other department', () => {
+      given([]).when(recruitmentPlanApproved()).by(UNITS.homeAffairs).allowed();
+      given([]).when(recruitmentPlanApproved()).by(UNITS.justice).refused('auth.not_your_record');
+      given(announced).when(applicationReceived()).by(UNITS.homeAffairs).allowed();
+      given(announced).when(applicationReceived()).by(UNITS.culture).refused('auth.not_your_record');
+    });
   });
 });

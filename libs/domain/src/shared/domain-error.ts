@@ -16,6 +16,17 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A refusal by the rules of who may write what (403): the role may not write, the record is another
+ * unit's, or the author's unit has been merged or dissolved.
+ */
+export class Forbidden extends DomainError {
+  constructor(code: string, message: string, params: Record<string, unknown> = {}) {
+    super(code, message, undefined, params);
+    this.name = 'Forbidden';
+  }
+}
+
 export const assertNever = (value: never): never => {
   throw new Error(`Unexpected ${JSON.stringify(value)}`);
 };

@@ -1,4 +1,4 @@
-import { RECEIVED_AT, specFor, UNITS, unitAliasAdded, unitDissolved, unitMerged, unitRegistered, unitRenamed } from '../testing/spec';
+import { specFor, UNITS, unitAliasAdded, unitDissolved, unitMerged, unitRegistered, unitRenamed } from '../testing/spec';
 import { fold } from '../shared/decider';
 import { unit } from './unit';
 
@@ -36,5 +36,11 @@ describe('units', () => {
   it('dissolves an active unit', () => given([unitRegistered()]).when(unitDissolved()).then([unitDissolved()]));
   it('refuses dissolving twice', () => given([unitRegistered(), unitDissolved()]).when(unitDissolved()).thenRejects('unit.not_active'));
   it('refuses changes to an unknown unit', () => given([]).when(unitDissolved()).thenRejects('unit.not_found', 'id'));
-  it('only admins write units', () => expect(unit.writers({ ...unitRegistered(), id: 'x', receivedAt: RECEIVED_AT }, { status: 'absent' }, undefined as never)).toEqual([]));
+  it('only admins write units', () => {
+    given([]).when(unitRegistered()).by({ role: 'admin' }).allowed();
+    given([]).when(unitRegistered()).by(UNITS.homeAffairs).refused('auth.not_your_record');
+    given([unitRegistered()]).when(unitRenamed({ name: 'Phòng Nội vụ mới' })).by(UNITS.homeAffairs).refused('auth.not_your_record');
+  });
+  it('keeps that a unit keeps the register of incoming documents', () =>
+    expect(fold(unit, [unitRegistered({ keepsRegister: true })])).toMatchObject({ status: 'active', keepsRegister: true }));
 });

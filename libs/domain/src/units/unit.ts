@@ -8,8 +8,12 @@ export const UNIT_KINDS = [
 ] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
+/**
+ * `keepsRegister`: the unit keeps the register of incoming documents (sổ đăng ký văn bản đến; the Văn
+ * phòng HĐND và UBND of a district), so its department registers documents other bodies issued.
+ */
 export type UnitRegistered = DomainEvent<'UnitRegistered', {
-  name: string; kind: UnitKind; parentUnitId?: string; aliases?: string[];
+  name: string; kind: UnitKind; parentUnitId?: string; aliases?: string[]; keepsRegister?: boolean;
 }>;
 /** The old name stays known as an alias. */
 export type UnitRenamed = DomainEvent<'UnitRenamed', { name: string; reason?: string }>;
@@ -22,7 +26,7 @@ export type UnitEvent = UnitRegistered | UnitRenamed | UnitAliasAdded | UnitMerg
 
 export type Unit =
   | { status: 'absent' }
-  | { status: 'active'; name: string; kind: UnitKind; aliases: string[]; parentUnitId?: string }
+  | { status: 'active'; name: string; kind: UnitKind; aliases: string[]; parentUnitId?: string; keepsRegister?: true }
   | { status: 'merged'; name: string; kind: UnitKind; intoUnitId: string; since: IsoDate }
   | { status: 'dissolved'; name: string; kind: UnitKind; since: IsoDate };
 
@@ -55,6 +59,7 @@ export const unit: Decider<UnitEvent, Unit> = {
     if (command.type === 'UnitMerged') return [{ kind: 'unit', id: command.data.intoUnitId }];
     return [];
   },
+  /** Units are registered, renamed, merged and dissolved by an admin only. */
   writers: () => [],
   decide: (command, state, world) => {
     const { id } = command;
@@ -92,7 +97,7 @@ export const unit: Decider<UnitEvent, Unit> = {
     switch (event.type) {
       case 'UnitRegistered':
         return { status: 'active', name: event.data.name, kind: event.data.kind, aliases: event.data.aliases ?? [],
-          ...(event.data.parentUnitId && { parentUnitId: event.data.parentUnitId }) };
+          ...(event.data.parentUnitId && { parentUnitId: event.data.parentUnitId }), ...(event.data.keepsRegister && { keepsRegister: true as const }) };
       case 'UnitRenamed':
         return state.status === 'active'
           ? { ...state, name: event.data.name, aliases: [...state.aliases, state.name] }

@@ -41,7 +41,7 @@ describe('inspection log reducer', () => {
     expect(foldView(inspectionLogView, 'inspection', 'kd', cited)).toEqual({
       status: 'concluded', title: 'Kiểm tra công tác cải cách hành chính năm 2022', leadUnitId: examples.UNITS.homeAffairs,
       targetUnitIds: [examples.UNITS.namBinh, examples.UNITS.ducAn], periodFrom: '2022-03-01', periodTo: '2022-11-30', visited: [examples.UNITS.namBinh],
-      concludedOn: '2022-11-29', documentId: examples.DOCUMENTS.plan2022, teamDocumentId: examples.DOCUMENTS.inspectionReport,
+      memberUnitIds: [examples.UNITS.justice], concludedOn: '2022-11-29', documentId: examples.DOCUMENTS.plan2022, teamDocumentId: examples.DOCUMENTS.inspectionReport,
       reportDocumentId: examples.DOCUMENTS.inspectionReport, summary: 'Đạt 100% kế hoạch kiểm tra',
     });
   });

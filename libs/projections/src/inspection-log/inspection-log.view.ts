@@ -26,7 +26,7 @@ const documentsOf = (e: FeedEvent): InspectionDocuments => {
  */
 export const inspectionLogView = {
   name: 'inspection-log',
-  version: 3,
+  version: 4,
   types: ['InspectionPlanned', 'InspectionTeamFormed', 'UnitInspected', 'FindingRecorded', 'InspectionConcluded'],
   route: (e) => {
     const { id } = recordOf(e.streamId);

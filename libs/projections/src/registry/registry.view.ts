@@ -4,7 +4,7 @@ import { recordOf, View, withDomain } from '../view';
 /** Units (names over time, for the other views' labels) and documents (their references), folded by the domain's own evolve. */
 export const registryView = {
   name: 'registry',
-  version: 2,
+  version: 3,
   types: ['UnitRegistered', 'UnitRenamed', 'UnitAliasAdded', 'UnitMerged', 'UnitDissolved', 'DocumentRegistered', 'DocumentCorrected'],
   route: (e) => {
     const { kind, id } = recordOf(e.streamId);

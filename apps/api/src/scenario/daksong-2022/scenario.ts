@@ -2,20 +2,23 @@
  * The seed district: UBND huyện Đắk Song, 2022, as events. What comes from the seed report and what is
  * made up is said next to each part and in README.md beside this file.
  */
-import { documentId, resolveDocument } from '@reform-ledger/domain';
+import { documentId, EventType, RecordKind, resolveDocument } from '@reform-ledger/domain';
+import type { Submission } from '../../events/validate';
 
-export type Entry = { kind: string; id: string; type: string; occurredAt: string; data: Record<string, unknown> };
-/** An entry the report got wrong: the API refuses it as a user would see, then its correction is recorded. */
-export type Anomaly = { anomaly: string; wrong: Entry; expect: { status: number; code: string }; correction: Entry | null; note: string };
+/** A submission the report got wrong: the API refuses it as a user would see, then its correction is recorded. */
+export type Anomaly = { anomaly: string; wrong: Submission; expect: { status: number; code: string }; correction: Submission | null; note: string };
 
-const e = (kind: string, id: string, type: string, occurredAt: string, data: Record<string, unknown>): Entry => ({ kind, id, type, occurredAt, data });
+const e = (kind: RecordKind, id: string, type: EventType, occurredAt: string, data: Record<string, unknown>): Submission => ({ kind, id, type, occurredAt, data });
 const DISTRICT = 'ubnd-dak-song';
 
 // Units. Communes and the Chỉ thị 01 units are from the seed (with the seed's spellings as aliases);
 // Thuận Hạnh, the ninth commune, is not named in the seed. Of the departments, Phòng Giáo dục và Đào tạo and
 // Phòng Tài nguyên và Môi trường are made up (plausible lead units); the others are named in the seed.
 const unit = (id: string, name: string, kind: string, aliases: string[] = [], parentUnitId?: string) =>
-  e('unit', id, 'UnitRegistered', '2020-01-01', { name, kind, ...(aliases.length && { aliases }), ...(parentUnitId && { parentUnitId }) });
+  e('unit', id, 'UnitRegistered', '2020-01-01', { name, kind, ...(aliases.length && { aliases }), ...(parentUnitId && { parentUnitId }),
+    ...(id === REGISTER_KEEPER && { keepsRegister: true }) });
+/** The Văn phòng keeps the district's register of incoming documents: it registers the documents of other bodies. */
+export const REGISTER_KEEPER = 'van-phong-hdnd-ubnd';
 export const COMMUNES: [string, string, string[]][] = [
   ['ubnd-tt-duc-an', 'UBND thị trấn Đức An', []],
   ['ubnd-xa-nam-binh', 'UBND xã Nam Bình', []],
@@ -50,7 +53,7 @@ export const CT01_VISITS: [string, string, string, number][] = [
   ['th-thcs-be-van-dan', 'Trường TH&THCS Bế Văn Đàn', 'school', 1], ['thcs-nguyen-du', 'Trường THCS Nguyễn Du', 'school', 1],
 ];
 
-const units: Entry[] = [
+const units: Submission[] = [
   unit('ubnd-tinh-dak-nong', 'UBND tỉnh Đắk Nông', 'province', ['UBND tỉnh Đăk Nông']),
   // The district is in Đắk Nông: its reports follow the province's cut-offs (annual: 30/11).
   unit(DISTRICT, 'UBND huyện Đắk Song', 'district', ['UBND huyện Đăk Song'], 'ubnd-tinh-dak-nong'),
@@ -130,8 +133,8 @@ const CX_POSITIONS = ['Văn phòng – Thống kê', 'Tài chính – Kế toán
   .map((title, i) => ({ positionId: `cc-xa-${i + 1}`, title, quota: 3 }));
 
 /** Phase 1: what had been reported by the 30/11/2022 cut-off. */
-export const phaseOne = (): Entry[] => {
-  const entries: Entry[] = [...units, ...Object.values(DOC), ...qpplDocs, ...appraisalDocs, ...oldQpplDocs];
+export const phaseOne = (): Submission[] => {
+  const entries: Submission[] = [...units, ...Object.values(DOC), ...qpplDocs, ...appraisalDocs, ...oldQpplDocs];
   entries.push(e('plan', 'cchc-2022', 'PlanIssued', '2022-01-10', { title: 'Kế hoạch Cải cách hành chính năm 2022', year: 2022, ownerUnitId: DISTRICT, documentId: DOC.plan.id }));
   for (const t of TASKS) {
     entries.push(e('task', t.id, 'TaskDefined', '2022-01-10', { planId: 'cchc-2022', title: `${taskTitles[t.field]} (${t.id})`, field: t.field, leadUnitId: t.lead, dueOn: t.dueOn }));
@@ -152,20 +155,20 @@ export const phaseOne = (): Entry[] => {
   }
   // The legal-work inspection (81/KH-UBND, team 735/QĐ-UBND, conclusions 02/TB-TP and 03/TB-TP); the two units visited are made up.
   entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionPlanned', '2022-03-28', { title: 'Kiểm tra công tác tư pháp năm 2022', leadUnitId: 'phong-tu-phap', targetUnitIds: ['ubnd-xa-thuan-ha', 'ubnd-xa-truong-xuan'], periodFrom: '2022-07-08', periodTo: '2022-11-12', documentId: DOC.legalPlan.id }));
-  entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionTeamFormed', '2022-07-08', { documentId: DOC.legalTeam.id }));
+  entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionTeamFormed', '2022-07-08', { documentId: DOC.legalTeam.id, memberUnitIds: ['phong-noi-vu'] }));
   entries.push(e('inspection', 'kt-tu-phap-2022', 'UnitInspected', '2022-10-20', { unitId: 'ubnd-xa-thuan-ha' }));
   entries.push(e('inspection', 'kt-tu-phap-2022', 'UnitInspected', '2022-10-27', { unitId: 'ubnd-xa-truong-xuan' }));
   entries.push(e('inspection', 'kt-tu-phap-2022', 'InspectionConcluded', '2022-11-12', { reportDocumentId: DOC.legalConclusion2.id, summary: 'Kết luận tại Thông báo 02/TB-TP và 03/TB-TP' }));
   // QPPL: 6 drafts appraised by 01…06/BCTĐ-PTP and issued as 01…06/2022/QĐ-UBND (seed dates; pairing in order is an assumption).
   QPPL_DATES.forEach((issuedOn, i) => {
     const id = `qppl-2022-0${i + 1}`;
-    entries.push(e('legal-document', id, 'DraftRegistered', addDays(APPRAISAL_DATES[i], -14), { title: `Dự thảo Quyết định QPPL số 0${i + 1}/2022`, draftingUnitId: LEADS[i % LEADS.length] }));
+    entries.push(e('legal-document', id, 'DraftRegistered', addDays(APPRAISAL_DATES[i], -14), { title: `Dự thảo Quyết định QPPL số 0${i + 1}/2022`, draftingUnitId: LEADS[i % LEADS.length], appraisalUnitId: 'phong-tu-phap' }));
     entries.push(e('legal-document', id, 'DraftAppraised', APPRAISAL_DATES[i], { appraisingUnitId: 'phong-tu-phap', reportDocumentId: appraisalDocs[i].id, outcome: 'eligible' }));
     entries.push(e('legal-document', id, 'LegalDocumentIssued', issuedOn, { documentId: qpplDocs[i].id }));
   });
   OLD_QPPL_DATES.forEach((issuedOn, i) => {
     const id = `qppl-${issuedOn.slice(0, 4)}-0${i + 1}`;
-    entries.push(e('legal-document', id, 'DraftRegistered', addDays(issuedOn, -40), { title: `Dự thảo Quyết định QPPL ${issuedOn.slice(0, 4)}`, draftingUnitId: 'phong-noi-vu' }));
+    entries.push(e('legal-document', id, 'DraftRegistered', addDays(issuedOn, -40), { title: `Dự thảo Quyết định QPPL ${issuedOn.slice(0, 4)}`, draftingUnitId: 'phong-noi-vu', appraisalUnitId: 'phong-tu-phap' }));
     entries.push(e('legal-document', id, 'LegalDocumentIssued', issuedOn, { documentId: oldQpplDocs[i].id }));
     entries.push(e('legal-document', id, 'LegalDocumentExpired', addDays('2022-03-01', i * 40), { scope: 'whole', note: 'Hết hiệu lực toàn bộ' }));
   });
@@ -185,7 +188,7 @@ export const phaseOne = (): Entry[] => {
 };
 
 /** Phase 2: late entries and corrections, recorded after the cut-off (valid times mostly before it). */
-export const phaseTwo = (): Entry[] => [
+export const phaseTwo = (): Submission[] => [
   ...TASKS.filter((t) => t.reportedLate).map((t) => e('task', t.id, 'TaskCompleted', t.completedOn, { note: 'Báo cáo muộn' })),
   e('recruitment', 'vien-chuc-2022', 'CouncilFormed', '2022-12-01', { documentId: DOC.recruitmentCouncil.id }),
 ];
