@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { examples } from '@reform-ledger/domain';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
 import { CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, TemporalStore, ViewReader } from '@reform-ledger/projections';
-import { recordOne, WriteContext } from '../../apps/api/src/events/command-path';
+import type { WriteContext } from '../../apps/api/src/events/command-path';
+import { RecordEvent, RecordEventHandler } from '../../apps/api/src/events/commands';
 import { DRIVES, generateProvince, PLANS, YEARS } from './province';
 
 const TARGET = Number(process.env.GROWTH_EVENTS ?? 2_000_000);
@@ -73,6 +74,8 @@ const main = async () => {
     + `views ${mb(viewBytes).toLocaleString('en')} MB (${mb((viewBytes / appended) * 1e6).toLocaleString('en')} MB per million)`);
 
   // Appends on top of the history: single progress reports to random tasks of the last year.
+  // The command path as the API's RecordEvent handler runs it (the projector here is this benchmark's).
+  const handler = new RecordEventHandler(ledger, projector);
   const context = (): WriteContext => ({ actor: { role: 'admin', keyId: 'bench' }, correlationId: 'growth-bench', receivedAt: new Date().toISOString() });
   const lastYear = PLANS.filter((p) => p.year === YEARS[YEARS.length - 1]);
   const commandLatencies: number[] = [];
@@ -82,7 +85,7 @@ const main = async () => {
     const task = `${plan.id}-nv-${Math.floor(random() * 40)}`;
     const e = examples.taskProgressReported({ occurredAt: '2024-12-20', progress: { numerator: 9, denominator: 10 } });
     let s = performance.now();
-    await recordOne(ledger, { kind: 'task', id: task, type: 'TaskProgressReported', occurredAt: e.occurredAt, data: e.data, idempotencyKey: `growth-${i}` }, context())
+    await handler.execute(new RecordEvent({ kind: 'task', id: task, type: 'TaskProgressReported', occurredAt: e.occurredAt, data: e.data, idempotencyKey: `growth-${i}` }, context()))
       .catch((error: { code?: string }) => {
         if (error.code !== 'task.already_completed') throw error; // a completed task refuses: still a decision, timed
       });
