@@ -175,8 +175,8 @@ export const MESSAGES: Record<string, Entry> = {
     en: (p) => `${p.streamId} is at version ${p.actual}, not ${p.expected}; read it again and retry with If-Match: "${p.actual}".`,
   },
   'idempotency_key.reused': {
-    vi: (p) => `Idempotency-Key ${p.key} đã được dùng cho một yêu cầu khác trên ${p.streamId}: mỗi yêu cầu mới cần một khóa mới; chỉ dùng lại khóa khi gửi lại đúng yêu cầu đó.`,
-    en: (p) => `Idempotency key ${p.key} was already used on ${p.streamId} for a different request: a new request needs a new key; reuse a key only to retry the same request.`,
+    vi: (p) => `Idempotency-Key ${p.key} đã được dùng cho một yêu cầu khác trên ${p.streamId} (nội dung khác, hoặc gửi bằng khóa API khác): mỗi yêu cầu mới cần một khóa mới; chỉ dùng lại khóa khi chính khóa API đó gửi lại đúng yêu cầu đó.`,
+    en: (p) => `Idempotency key ${p.key} was already used on ${p.streamId} for a different request (another body, or another API key): a new request needs a new key; reuse a key only to retry the same request with the same API key.`,
   },
   concurrent_append: {
     vi: (p) => `Một lần ghi khác cùng khóa vào ${p.streamId} vừa hoàn tất trước; hãy gửi lại yêu cầu.`,
@@ -311,7 +311,7 @@ export const MESSAGES: Record<string, Entry> = {
   'header.authorization.malformed': { vi: () => 'phải có dạng "Bearer <khóa>"', en: () => 'must be "Bearer <key>"' },
   'key.unit_required': { vi: () => 'bắt buộc với khóa của phòng, ban (department): khóa thay mặt một đơn vị', en: () => 'is required for a department key: the key acts for one unit' },
   'header.if_match.current': { vi: (p) => `phiên bản hiện tại là ${p.actual}`, en: (p) => `the current version is ${p.actual}` },
-  'header.idempotency_key.reused': { vi: () => 'đã được dùng cho một yêu cầu khác; yêu cầu mới cần khóa mới', en: () => 'was used for a different request; use a new key for a new request' },
+  'header.idempotency_key.reused': { vi: () => 'đã được dùng cho một yêu cầu khác (hoặc bởi khóa API khác); yêu cầu mới cần khóa mới', en: () => 'was used for a different request (or by another API key); use a new key for a new request' },
 
   // Field reasons: the query string and the path.
   'query.unknown': {

@@ -78,10 +78,10 @@ const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
 
 /**
  * One attempt of the command path: read the stream and fold it (from the state kept after the last
- * write: loadRecord), load what the decision reads,
- * authorise, answer a retried key with its first result, check the pinned version, decide, append
- * with the expected version. Reading the stream before looking up the key means a concurrent retry
- * that already sees the first write also finds its key.
+ * write: loadRecord), load what the decision and the rights read, authorise, answer a retried key with
+ * its first result, check the pinned version, decide, append with the expected version. Reading the
+ * stream before looking up the key means a concurrent retry that already sees the first write also
+ * finds its key.
  */
 const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, context: WriteContext): Promise<Recorded> => {
   const decider = DECIDERS[keyed.kind];
@@ -89,11 +89,11 @@ const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, co
   const { state, version } = await loadRecord(ledger, keyed.kind, keyed.id);
   const { world, loaded, load } = worldOf(ledger);
   await load(decider.needs(command, state));
-  // Who may write reads the author's unit and the writers' (merged units pass their work on): load until nothing is missing.
-  for (let refs = authorityRefs(decider, command, state, world, command.author!, loaded); refs.length > 0; refs = authorityRefs(decider, command, state, world, command.author!, loaded)) {
-    await load(refs);
-  }
-  authorise(decider, command, state, world, command.author!);
+  // Who may write reads the author's unit and the writers' (a merged unit passes its work on): load them until none is missing.
+  const author = command.author!;
+  let missing: Ref[];
+  while ((missing = authorityRefs(decider, command, state, world, author, loaded)).length > 0) await load(missing);
+  authorise(decider, command, state, world, author);
   const earlier = await ledger.findIdempotent(streamId, keyed.idempotencyKey, request);
   if (earlier) return toRecorded(earlier);
   if (keyed.expectedVersion !== undefined && keyed.expectedVersion !== version) {
