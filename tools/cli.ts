@@ -3,9 +3,14 @@ import { useTimeZone } from '@reform-ledger/calendar';
 import {
   backupLedger, defaultKeyPath, KeyRing, openDatabase, PublicKeyRecord, restoreLedger, TreeHead, verifyBundle,
 } from '@reform-ledger/ledger';
-import { Projector, TemporalStore, viewNamed, VIEWS } from '@reform-ledger/projections';
-import { ledgerOver } from '../apps/api/src/database.module';
-import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-command';
+import type * as Projections from '@reform-ledger/projections';
+import type * as DatabaseModule from '../apps/api/src/database.module';
+import type * as ReportCommand from '../apps/api/src/reports/report-command';
+
+// The views, the app's ledger and the report are loaded only by the commands that use them: verify stays small (its RSS is measured).
+const views = async (): Promise<typeof Projections> => require('../libs/projections/src'); // (a path, not the alias: require() is not rewritten)
+const app = async (): Promise<typeof DatabaseModule> => require('../apps/api/src/database.module');
+const reports = async (): Promise<typeof ReportCommand> => require('../apps/api/src/reports/report-command');
 
 /**
  * npm run reform-ledger -- verify <bundle.tar> [--trusted-head head.json]
@@ -17,7 +22,8 @@ import { REPORT_USAGE, reportCommand } from '../apps/api/src/reports/report-comm
  * npm run projector                               run the projector as its own process (API with PROJECTOR=external)
  * npm run report -- cchc --year 2022 --as-of 2022-11-30 -o bao-cao-cchc-2022.docx   the CCHC report (DOCX) at a cut
  */
-const usage = () => {
+const usage = async (): Promise<never> => {
+  const [{ VIEWS }, { REPORT_USAGE }] = await Promise.all([views(), reports()]);
   console.error(`usage: reform-ledger verify <bundle.tar> [--trusted-head head.json] | rotate-key | backup <dir> | restore <dir> | rebuild <${VIEWS.map((v) => v.name).join('|')}|all> | projector | report cchc …\n${REPORT_USAGE}`);
   process.exit(2);
 };
@@ -31,7 +37,7 @@ const bar = (done: number, total: number) => {
 const main = async () => {
   const [command, arg, ...rest] = process.argv.slice(2);
   if (command === 'verify') {
-    if (!arg) usage();
+    if (!arg) await usage();
     const flag = (name: string) => {
       const i = rest.indexOf(name);
       return i >= 0 ? rest[i + 1] : undefined;
@@ -63,7 +69,7 @@ const main = async () => {
       else console.log('  no --trusted-head given: signatures were checked against the bundle\'s own keys, which prove nothing against whoever made it');
       if (verdict.latestHead) console.log(`  latest signed head in the bundle: size ${verdict.latestHead.treeSize}, root ${verdict.latestHead.rootHash}, signed ${verdict.latestHead.timestamp}`);
     } else {
-      const where = verdict.range ? ` (between positions ${verdict.range.fromPosition} and ${verdict.range.toPosition})`
+      const where = verdict.range && verdict.firstBrokenPosition === verdict.range.fromPosition ? '' // the reason names the range
         : verdict.firstBrokenPosition !== undefined ? ` (first bad event at position ${verdict.firstBrokenPosition})` : '';
       console.log(`BROKEN: ${verdict.reason}${where}; ${verdict.checked} events read`);
     }
@@ -76,7 +82,7 @@ const main = async () => {
     return;
   }
   if (command === 'backup' || command === 'restore') {
-    if (!arg) usage();
+    if (!arg) await usage();
     const db = await openDatabase();
     try {
       if (command === 'backup') {
@@ -102,7 +108,7 @@ const main = async () => {
   if (command === 'report') {
     const db = await openDatabase();
     try {
-      await reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
+      await (await reports()).reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
     } catch (error) {
       console.error((error as Error).message); // a bad flag or a request the ledger cannot answer: no stack trace
       process.exitCode = 2;
@@ -111,9 +117,10 @@ const main = async () => {
     }
     return;
   }
-  if (command !== 'rebuild' && command !== 'projector') usage();
+  if (command !== 'rebuild' && command !== 'projector') await usage();
+  const { Projector, TemporalStore, viewNamed, VIEWS } = await views();
   const db = await openDatabase();
-  const ledger = ledgerOver(db);
+  const ledger = (await app()).ledgerOver(db);
   const store = await TemporalStore.open(db.url);
   const projector = new Projector(ledger, store, VIEWS, { onError: (error) => console.error(error) });
   try {
@@ -126,8 +133,8 @@ const main = async () => {
       });
       return;
     }
-    const views = arg === 'all' ? VIEWS : [viewNamed(arg ?? '') ?? usage()].filter((v) => v !== undefined);
-    for (const view of views) {
+    const chosen = arg === 'all' ? VIEWS : [viewNamed(arg ?? '') ?? (await usage())];
+    for (const view of chosen) {
       const started = performance.now();
       let peak = process.memoryUsage().rss;
       let events = 0;

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@reform-ledger/ledger';
+import { freePort, Ledger } from '@reform-ledger/ledger';
 import { testEngines } from '@reform-ledger/ledger/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -47,5 +49,50 @@ describe.each(testEngines().slice(0, 1))('first start on $name PostgreSQL', (eng
       await testDb.teardown();
     }
     if (!output.includes('phase 1 ends')) throw new Error(output);
+  }, 120_000);
+});
+
+/** The signing key at start (main.ts): made on the first start; a missing or readable key file stops a start once the ledger holds events. */
+describe.each(testEngines().slice(0, 1))('the signing key at start, on $name PostgreSQL', (engine) => {
+  /** Runs main.ts until it exits (or answers /health), with the key file at `key`. */
+  const start = (url: string, key: string, extra: Record<string, string> = {}) => new Promise<{ code: number | null; output: string }>((resolve) => {
+    const server = spawn(process.execPath, ['-r', './tools/register.js', 'apps/api/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'warn', SCENARIO: 'off', LEDGER_SIGNING_KEY: key, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('Reform Ledger API on')) server.kill('SIGTERM'); // it started: stop it
+    };
+    server.stdout!.on('data', collect);
+    server.stderr!.on('data', collect);
+    server.once('exit', (code) => resolve({ code, output }));
+  });
+
+  it('refuses to start when the key file is missing after the ledger holds events (unless told to), or when others can read it', async () => {
+    const testDb = await engine.setup();
+    const dir = mkdtempSync(join(tmpdir(), 'rl-start-key-'));
+    const key = join(dir, 'keys', 'ledger-signing-key.pem');
+    try {
+      const db = await testDb.open(2);
+      await new Ledger(db.pool).append('unit:x', [{ type: 'UnitRegistered', data: { name: 'x' }, occurredAt: '2022-01-01' }]);
+      await db.close();
+      const missing = await start(testDb.url, key);
+      expect(missing.code).not.toBe(0);
+      expect(missing.output).toContain(`The ledger's signing key ${key} is missing, but the ledger already holds events`);
+      expect(existsSync(key)).toBe(false);
+      const told = await start(testDb.url, key, { LEDGER_NEW_SIGNING_KEY: 'true' });
+      expect(told.output).toContain('Reform Ledger API on');
+      expect(statSync(key).mode & 0o777).toBe(0o600);
+      chmodSync(key, 0o644);
+      const readable = await start(testDb.url, key);
+      expect(readable.code).not.toBe(0);
+      expect(readable.output).toContain('others can read it. Run chmod 600');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await testDb.teardown();
+    }
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import { LedgerCheck, StreamHead, Verdict } from './check';
 export { eventHash } from './check';
@@ -185,16 +186,18 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
         if (name === 'events.ndjson') {
           if (!check) begin();
           let rest = '';
+          const utf8 = new StringDecoder('utf8'); // a chunk may end inside a character
           return {
             data: async (chunk) => {
               sha.update(chunk);
-              const text = rest + chunk.toString('utf8');
+              const text = rest + utf8.write(chunk);
               const lines = text.split('\n');
               rest = lines.pop()!;
               for (const line of lines) if (line.length > 0) onLine(line);
               await pool?.backpressure();
             },
             end: () => {
+              rest += utf8.end();
               if (rest.length > 0) onLine(rest);
             },
           };

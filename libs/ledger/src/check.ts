@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PublicKeys } from './keys';
 import type { ExportedEvent } from './ledger';
 import { CompactTree, leafHash } from './merkle';
-import { appendMessage, eventDigest, headMessage, TreeHead } from './signing';
+import { appendMessage, eventDigest, headMessage, signedMessage, TreeHead } from './signing';
 
 /**
  * The checks of the whole ledger, made the same way live (Ledger.verify, rows from the database) and
@@ -73,6 +73,7 @@ export class LedgerCheck {
   private group?: { position: number; keyId: string; signature: string; digests: Buffer[] };
   private lastMatched: { position: number } ;
   private headsChecked = 0;
+  private readonly recent = new Set<string>();
 
   constructor(private readonly options: CheckOptions) {
     const start = options.start;
@@ -115,7 +116,8 @@ export class LedgerCheck {
     if (e.recordedAt < this.lastRecordedAt) this.flag(position, `recorded at ${e.recordedAt}, before the event ahead of it (${this.lastRecordedAt}): a backdated record`);
     this.lastRecordedAt = e.recordedAt;
     const head = this.heads[this.nextHead];
-    if (head && e.recordedAt > head.timestamp) this.flag(position, `recorded at ${e.recordedAt}, after the signed head that covers it (${head.timestamp})`);
+    // (By position: an event past the head's last one is not in it, whatever its rank says; the tree check catches that.)
+    if (head && position <= head.lastPosition && e.recordedAt > head.timestamp) this.flag(position, `recorded at ${e.recordedAt}, after the signed head that covers it (${head.timestamp})`);
     this.tree.push(leafHash(Buffer.from(hash, 'hex')));
     while (head && this.heads[this.nextHead]?.treeSize === this.tree.size) this.compare(this.heads[this.nextHead++], position);
   }
@@ -168,7 +170,17 @@ export class LedgerCheck {
       this.flag(g.position, `signed by key ${g.keyId}, which no trusted key endorses`);
       return;
     }
-    const job = { position: g.position, keyId: g.keyId, message: appendMessage(g.digests), signature: Buffer.from(g.signature, 'base64') };
+    const signed = signedMessage(Buffer.from(g.signature, 'base64'), appendMessage(g.digests));
+    if (!signed) {
+      this.flag(g.position, SIGNATURE_MISMATCH);
+      return;
+    }
+    // Appends signed together share one signature over the same batch root: checked once (the first, lowest, position reports it).
+    const shared = `${g.keyId}:${signed.signature.toString('base64')}:${signed.message.toString('base64')}`;
+    if (this.recent.has(shared)) return;
+    this.recent.add(shared);
+    if (this.recent.size > 4096) this.recent.delete(this.recent.values().next().value!);
+    const job = { position: g.position, keyId: g.keyId, message: signed.message, signature: signed.signature };
     if (this.options.checkSignature) this.options.checkSignature(job);
     else if (!this.options.keys.verify(job.keyId, job.message, job.signature)) this.flag(job.position, SIGNATURE_MISMATCH);
   }
@@ -178,8 +190,8 @@ export class LedgerCheck {
     this.endGroup();
     for (const head of this.heads.slice(this.nextHead)) {
       const range = { fromPosition: this.lastMatched.position + 1, toPosition: head.lastPosition };
-      this.flag(range.fromPosition, `the signed head of size ${head.treeSize} (${head.timestamp}) covers ${head.treeSize - this.tree.size} more events than the ledger holds: `
-        + `events between positions ${range.fromPosition} and ${range.toPosition} were removed`, range);
+      this.flag(range.fromPosition, `the signed head of size ${head.treeSize} (${head.timestamp}) covers ${head.treeSize - this.tree.size} more event(s) than the ledger holds: `
+        + `removed from between positions ${range.fromPosition} and ${range.toPosition}`, range);
       this.headsChecked++;
     }
     if (streamHeads) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
@@ -198,6 +199,9 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
         buildBundle({ events: [list], range: { afterPosition: 0, toPosition: 11 }, keys: [], heads: [], ledgerVerified, exportedAt: '' });
       const whole = await bundle(events);
       expect(await verifyBundle(whole)).toMatchObject({ ok: true, checked: 11 });
+      // Read as a stream in 7-byte chunks: a chunk may end inside a Vietnamese character.
+      const chunks = Array.from({ length: Math.ceil(whole.length / 7) }, (_, i) => whole.subarray(i * 7, i * 7 + 7));
+      expect(await verifyBundle(Readable.from(chunks))).toMatchObject({ ok: true, checked: 11 });
 
       const tampered = events.map((e) => (e.globalPosition === 6 ? { ...e, data: e.data.replace('"i": 2', '"i": 9') } : e));
       expect(await verifyBundle(await bundle(tampered))).toMatchObject({ ok: false, firstBrokenPosition: 6, reason: expect.stringContaining('altered') });

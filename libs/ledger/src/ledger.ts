@@ -112,8 +112,11 @@ export type FeedEvent = Pick<StoredEvent, 'globalPosition' | 'streamId' | 'strea
 
 export type VerifyResult = Verdict;
 
-/** Signs appends (keys.ts, KeyRing). Without one, events are stored unsigned (and verify says so). */
-export type AppendSigner = { keyId: string; sign(message: Buffer): Buffer };
+/**
+ * Signs appends (keys.ts, KeyRing), on libuv's thread pool, not the event loop. Without one, events are
+ * stored unsigned (and verify says so).
+ */
+export type AppendSigner = { keyId: string; signAsync(message: Buffer): Promise<Buffer> };
 
 export type LedgerOptions = {
   upcasters?: Upcaster[];
@@ -190,7 +193,7 @@ export class Ledger {
     if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
       throw new LedgerInputError('idempotency_key.invalid', 'idempotencyKey', 'Idempotency key must be 1 to 200 characters');
     }
-    const prepared = this.prepare(streamId, events, options.metadata, key);
+    const prepared = await this.prepare(streamId, events, options.metadata, key);
     const fingerprint = fingerprintOf(options.request ?? prepared.fingerprint);
 
     try {
@@ -500,7 +503,7 @@ export class Ledger {
     return this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', run);
   }
 
-  private prepare(streamId: string, events: NewEvent[], batchMetadata: EventMetadata = {}, idempotencyKey?: string) {
+  private async prepare(streamId: string, events: NewEvent[], batchMetadata: EventMetadata = {}, idempotencyKey?: string) {
     if (typeof streamId !== 'string' || streamId.trim().length === 0 || streamId.length > MAX_STREAM_ID_LENGTH
       || hasControlCharacter(streamId)) {
       throw new LedgerInputError('stream_id.invalid', 'streamId',
@@ -539,10 +542,10 @@ export class Ledger {
     });
     const signer = this.options.signer;
     // One signature per append, over every event's digest (signing.ts); each row stores it.
-    const signature = signer && signer.sign(appendMessage(rows.map((r) => eventDigest({
+    const signature = signer && (await signer.signAsync(appendMessage(rows.map((r) => eventDigest({
       eventId: r.eventId, streamId, type: r.type, schemaVersion: r.schemaVersion, data: r.data, metadata: r.metadata,
       occurredAt: r.stored, idempotencyKey: idempotencyKey ?? null,
-    })))).toString('base64');
+    }))))).toString('base64');
     return {
       json: JSON.stringify(rows.map((r) => ({
         eventId: r.eventId, type: r.type, schemaVersion: r.schemaVersion, data: r.data, metadata: r.metadata, occurredAt: r.stored,

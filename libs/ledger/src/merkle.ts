@@ -63,21 +63,25 @@ export const consistencyProof = (node: NodeSource, m: number, size: number): Buf
 };
 
 /** RFC 9162 §2.1.3.2: does `proof` prove leaf `index` (its leaf hash) in the tree of `size` with `root`? */
-export const verifyInclusion = (index: number, size: number, leaf: Buffer, proof: Buffer[], root: Buffer): boolean => {
-  if (index >= size) return false;
+export const verifyInclusion = (index: number, size: number, leaf: Buffer, proof: Buffer[], root: Buffer): boolean =>
+  rootFromPath(index, size, leaf, proof)?.equals(root) ?? false;
+
+/** The root that the audit path `proof` of leaf `index` in a tree of `size` leads to (RFC 9162 §2.1.3.2), or undefined if it cannot. */
+export const rootFromPath = (index: number, size: number, leaf: Buffer, proof: Buffer[]): Buffer | undefined => {
+  if (index >= size) return undefined;
   let fn = index;
   let sn = size - 1;
   let r = leaf;
   for (const p of proof) {
-    if (sn === 0) return false;
+    if (sn === 0) return undefined;
     if (fn % 2 === 1 || fn === sn) {
       r = nodeHash(p, r);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
     } else r = nodeHash(r, p);
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  return sn === 0 && r.equals(root);
+  return sn === 0 ? r : undefined;
 };
 
 /** RFC 9162 §2.1.4.2: does `proof` prove the tree (size1, root1) is a prefix of (size2, root2)? */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { leafHash, rootFromPath } from './merkle';
 
 /**
  * What the ledger's key signs. An append is signed once, when the application hands it to the
@@ -27,6 +28,28 @@ export const eventDigest = (e: SignedFields): Buffer =>
 
 const APPEND = Buffer.from('reform-ledger/append/1\n', 'utf8');
 export const appendMessage = (digests: Buffer[]): Buffer => Buffer.concat([APPEND, ...digests]);
+
+/**
+ * Appends that reach the signer together (concurrent writers) share one signature: over the RFC 9162
+ * root of their messages' hashes (`batchMessage`). Each append then stores the 64-byte signature, its
+ * index and the batch's size (4 bytes each) and its audit path in that small tree, so each still
+ * verifies on its own — and a verifier checks the shared signature once. An append signed alone stores
+ * the plain 64-byte signature over its message.
+ */
+export const batchMessage = (root: Buffer, size: number): Buffer =>
+  Buffer.concat([Buffer.from(`reform-ledger/appends/1\n${size}\n`, 'utf8'), root]);
+
+/** What a stored signature says: the signature and the message it signs, given the append's own message. */
+export const signedMessage = (signature: Buffer, message: Buffer): { signature: Buffer; message: Buffer } | undefined => {
+  if (signature.length === 64) return { signature, message };
+  if (signature.length < 72 || (signature.length - 72) % 32 !== 0) return undefined;
+  const index = signature.readUInt32BE(64);
+  const size = signature.readUInt32BE(68);
+  const path: Buffer[] = [];
+  for (let o = 72; o < signature.length; o += 32) path.push(signature.subarray(o, o + 32));
+  const root = rootFromPath(index, size, leafHash(createHash('sha256').update(message).digest()), path);
+  return root && { signature: signature.subarray(0, 64), message: batchMessage(root, size) };
+};
 
 /** A signed tree head: what `GET /api/v1/audit/tree-head` returns and an inspector keeps as head.json. */
 export type TreeHead = {

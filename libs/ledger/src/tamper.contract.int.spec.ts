@@ -84,10 +84,17 @@ describe.each(testEngines())('tampering by the database owner, on $name PostgreS
     }
   };
 
+  /** Waits until the gap-free feed reaches the last stored event (see signThrough); returns its position. */
+  const feedThrough = async () => {
+    const last = Number((await db.pool.query('SELECT coalesce(max(global_position), 0) AS p FROM ledger_events')).rows[0].p);
+    while ((await ledger.headPosition()) < last) await new Promise((resolve) => setImmediate(resolve));
+    return last;
+  };
+
   const offline = async (trustedHead: TreeHead) => {
     const chunks: Buffer[] = [];
     const sink = new PassThrough().on('data', (c: Buffer) => chunks.push(c));
-    const to = await ledger.headPosition();
+    const to = await feedThrough();
     await exportLedger(ledger, sink, { after: 0, to, keys: keys.records });
     return verifyBundle(Buffer.concat(chunks), { trustedHead, threads: 1 });
   };
@@ -152,6 +159,22 @@ describe.each(testEngines())('tampering by the database owner, on $name PostgreS
     await expectCaught('DELETE FROM ledger_events WHERE global_position = 4', 4, true);
     await expectCaught(`UPDATE ledger_events SET global_position = -global_position WHERE global_position IN (2, 8);
       UPDATE ledger_events SET global_position = CASE global_position WHEN -2 THEN 8 ELSE 2 END WHERE global_position < 0`, 2, true);
+  }, 60_000);
+
+  it('signs concurrent appends together, each still verifiable alone: an edit of one is named at its position', async () => {
+    await db.pool.query(`TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_tree, ledger_tree_heads; ALTER SEQUENCE ledger_position_seq RESTART`);
+    await Promise.all(Array.from({ length: 24 }, (_, i) => ledger.append(`task:c-${i}`, [ev(i, 'c'), ev(i + 100, 'c')])));
+    const head = await signThrough(48).then(() => tree.latestHead());
+    const { rows } = await db.pool.query('SELECT count(DISTINCT substring(signature from 1 for 64))::int AS n, max(length(signature))::int AS longest FROM ledger_events');
+    expect(rows[0].n).toBeLessThan(24); // fewer signatures than appends
+    expect(rows[0].longest).toBeGreaterThan(64); // batch index, size and audit path stored with it
+    expect(await ledger.verify({ keys, trusted: [head!] })).toMatchObject({ ok: true, checked: 48 });
+    expect(await offline(head!)).toMatchObject({ ok: true, checked: 48 });
+    await db.pool.query(COVER_UP);
+    await db.pool.query(`UPDATE ledger_events SET data = '{"stream": "c", "i": 999}' WHERE global_position = 31; SELECT tamper_cover_up()`);
+    const append = Number((await db.pool.query(`SELECT min(global_position) AS p FROM ledger_events WHERE signature = (SELECT signature FROM ledger_events WHERE global_position = 31)`)).rows[0].p);
+    expect(await ledger.verify({ keys, trusted: [head!] })).toMatchObject({ ok: false, firstBrokenPosition: append });
+    expect(await offline(head!)).toMatchObject({ ok: false, firstBrokenPosition: append });
   }, 60_000);
 
   it('refuses to sign a new head over a ledger that no longer extends the last one', async () => {

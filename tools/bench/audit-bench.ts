@@ -1,0 +1,253 @@
+/**
+ * Audit benchmark (issue 11): what signing costs on the append path, and what proof costs offline.
+ *
+ *   npm run bench:audit                          # on DATABASE_URL, else an embedded PostgreSQL
+ *   BENCH_VERIFY_EVENTS=1000000 npm run bench:audit
+ *
+ * 1. Signing on the append path, in one run on one server: (a) sequential single-event appends to new
+ *    streams and (b) 32 concurrent writers, for raw `pg` inserts (the baseline), the ledger without a
+ *    signing key and the ledger signing every append (Ed25519, one signature per append over its
+ *    events' digests). Ratios to raw are the ledger benchmark's (a) and (b).
+ * 2. Offline verification of a bundle of BENCH_VERIFY_EVENTS events (default 100,000): the bundle is
+ *    written as the export writes it (chains, one signature per append, a head signed every 10,000
+ *    events), then `npm run reform-ledger -- verify` checks it in its own process against the first
+ *    head, as an inspector would; wall time and that process's peak RSS (VmHWM).
+ * 3. Proof sizes at that size: an inclusion proof, and consistency proofs from a head at half and at
+ *    one event less.
+ *
+ * Writes docs/benchmarks.audit.latest.md (BENCH_WRITE=0 to skip).
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import {
+  appendMessage, canonicalJson, CompactTree, consistencyProof, eventDigest, eventHash, ExportedEvent, headMessage, inclusionProof, KeyRing,
+  leafHash, Ledger, openDatabase, TreeHead, uuidv7, writeBundle,
+} from '@reform-ledger/ledger';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SEQUENTIAL = env('BENCH_SEQUENTIAL', 2000);
+const CONCURRENT = env('BENCH_CONCURRENT', 8000);
+const WRITERS = 32;
+const VERIFY_EVENTS = env('BENCH_VERIFY_EVENTS', 100_000);
+const EVENTS_PER_APPEND = env('BENCH_EVENTS_PER_APPEND', 1);
+/** Appends handed to the signer at once (concurrent writers share a signature); 1: a lone sequential writer, the worst case. */
+const CONCURRENT_APPENDS = env('BENCH_CONCURRENT_APPENDS', 1);
+const log = (...args: unknown[]) => console.log(...args);
+const lines: string[] = [];
+const out = (line: string) => {
+  lines.push(line);
+  log(line);
+};
+
+const payload = (i: number) => ({ taskId: `T-${i}`, unit: 'UBND xã Đắk Môl', completedOn: '2022-11-20', note: 'Hoàn thành đúng hạn' });
+const timed = async (fn: () => Promise<unknown>) => {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+};
+
+const appendPath = async () => {
+  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
+  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_audit_bench WITH (FORCE)');
+  await base.pool.query('CREATE DATABASE reform_ledger_audit_bench');
+  const url = new URL(base.url);
+  url.pathname = '/reform_ledger_audit_bench';
+  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 40 } });
+  await db.pool.query(`CREATE TABLE raw_events (global_position bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, stream_id text NOT NULL,
+    stream_version integer NOT NULL, type text NOT NULL, schema_version integer NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+    occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, stream_version))`);
+  const raw = (i: number, stream: string) => db.pool.query(
+    'INSERT INTO raw_events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at) VALUES ($1, $2, 1, $3, 1, $4, $5, $6)',
+    [uuidv7(), stream, 'TaskCompleted', JSON.stringify(payload(i)), '{}', '2022-11-20T00:00:00Z']);
+  const systems: [string, (i: number, stream: string) => Promise<unknown>][] = [
+    ['raw', raw],
+    ['ledger, unsigned', (i, stream) => new Ledger(db.pool).append(stream, [{ type: 'TaskCompleted', data: payload(i), occurredAt: '2022-11-20' }])],
+    ['ledger, signed', (i, stream) => signed.append(stream, [{ type: 'TaskCompleted', data: payload(i), occurredAt: '2022-11-20' }])],
+  ];
+  const signed = new Ledger(db.pool, { signer: KeyRing.ephemeral() });
+  const serverVersion = (await db.pool.query('SHOW server_version')).rows[0].server_version;
+  out(`Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, `
+    + `${Math.round(totalmem() / 2 ** 30)} GiB, PostgreSQL ${serverVersion} (${db.engine}), Node ${process.version}.`);
+  out('');
+  out('| scenario | raw ev/s | unsigned ev/s | signed ev/s | unsigned / raw | signed / raw | signing costs |');
+  out('|---|---:|---:|---:|---:|---:|---:|');
+  const rates: Record<string, Record<string, number>> = { a: {}, b: {} };
+  // Rounds interleaved, best of each: the machine is shared and its speed drifts.
+  for (let round = 0; round < env('BENCH_ROUNDS', 3); round++) {
+    for (const [name, one] of systems) {
+      const seconds = await timed(async () => {
+        for (let i = 0; i < SEQUENTIAL; i++) await one(i, `task:a-${round}-${name}-${i}`);
+      });
+      rates.a[name] = Math.max(rates.a[name] ?? 0, SEQUENTIAL / seconds);
+      let next = 0;
+      const concurrent = await timed(() => Promise.all(Array.from({ length: WRITERS }, async () => {
+        for (let i = next++; i < CONCURRENT; i = next++) await one(i, `task:b-${round}-${name}-${i}`);
+      })));
+      rates.b[name] = Math.max(rates.b[name] ?? 0, CONCURRENT / concurrent);
+    }
+  }
+  const { rows: [shared] } = await db.pool.query<{ appends: number; signatures: number }>(
+    `SELECT count(*)::int AS appends, count(DISTINCT substring(signature from 1 for 64))::int AS signatures FROM ledger_events WHERE stream_id LIKE 'task:b-%' AND signature IS NOT NULL`);
+  for (const [key, label] of [['a', '(a) sequential, new streams'], ['b', `(b) ${WRITERS} concurrent writers`]] as const) {
+    const r = rates[key];
+    const unsigned = r['ledger, unsigned'] / r.raw;
+    const withSigning = r['ledger, signed'] / r.raw;
+    out(`| ${label} | ${Math.round(r.raw)} | ${Math.round(r['ledger, unsigned'])} | ${Math.round(r['ledger, signed'])} | ${unsigned.toFixed(2)} | ${withSigning.toFixed(2)} | `
+      + `${((1 - withSigning / unsigned) * 100).toFixed(1)} % |`);
+  }
+  out('');
+  out(`In (b), ${shared.appends.toLocaleString('en')} signed appends carried ${shared.signatures.toLocaleString('en')} signatures: `
+    + `appends that reach the signer together share one (signing.ts, batchMessage).`);
+  await db.close();
+  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_audit_bench WITH (FORCE)');
+  await base.close();
+};
+
+/** A bundle of `count` events as an export writes it; returns the first signed head (what an inspector kept). */
+const writeSyntheticBundle = async (file: string, count: number, keys: KeyRing): Promise<{ first: TreeHead; heads: TreeHead[] }> => {
+  const tree = new CompactTree();
+  const heads: TreeHead[] = [];
+  const streams = new Map<string, { version: number; position: number; hash: string }>();
+  const recordedAt = (i: number) => new Date(Date.UTC(2026, 11, 1) + i).toISOString().replace('Z', '000Z');
+  async function* events(): AsyncGenerator<ExportedEvent[]> {
+    let batch: ExportedEvent[] = [];
+    for (let position = 1; position <= count;) {
+      const tick: ExportedEvent[][] = [];
+      for (let a = 0; a < CONCURRENT_APPENDS && position <= count; a++) {
+        const streamId = `task:T-${position % 5000}`;
+        const group: ExportedEvent[] = [];
+        for (let k = 0; k < EVENTS_PER_APPEND && position <= count; k++, position++) {
+          const before = streams.get(streamId);
+          const data = payload(position);
+          const metadata = { actor: { keyId: 'demo-dept-phong-noi-vu', unitId: 'phong-noi-vu', role: 'department' }, correlationId: uuidv7() };
+          const e: ExportedEvent = {
+            globalPosition: position, eventId: uuidv7(), streamId, streamVersion: (before?.version ?? 0) + 1, prevPosition: before?.position ?? null,
+            type: 'TaskCompleted', schemaVersion: 1, data: canonicalJson(data), metadata: canonicalJson(metadata), occurredAt: '2022-11-20T00:00:00.000000Z',
+            recordedAt: recordedAt(position), idempotencyKey: `k-${position}`, prevHash: before?.hash ?? '', hash: '', keyId: keys.keyId, signature: null,
+          };
+          e.hash = eventHash(e);
+          streams.set(streamId, { version: e.streamVersion, position, hash: e.hash });
+          group.push(e);
+        }
+        tick.push(group);
+      }
+      // As the ledger signs: each append's message, handed to the signer together (shared signatures when more than one).
+      const signatures = await Promise.all(tick.map((group) => keys.signAsync(appendMessage(group.map((e) => eventDigest({
+        eventId: e.eventId, streamId: e.streamId, type: e.type, schemaVersion: e.schemaVersion, data: JSON.parse(e.data), metadata: JSON.parse(e.metadata),
+        occurredAt: e.occurredAt, idempotencyKey: e.idempotencyKey,
+      }))))));
+      const group = tick.flatMap((g, i) => g.map((e) => Object.assign(e, { signature: signatures[i].toString('base64') })));
+      for (const e of group) {
+        tree.push(leafHash(Buffer.from(e.hash, 'hex')));
+        if (tree.size % 10_000 === 0 || tree.size === count) {
+          const unsigned = { treeSize: tree.size, rootHash: tree.root().toString('hex'), lastPosition: e.globalPosition, timestamp: recordedAt(e.globalPosition + 1) };
+          heads.push({ format: 'reform-ledger-tree-head/1', ...unsigned, keyId: keys.keyId, signature: keys.sign(headMessage(unsigned)).toString('base64') });
+        }
+      }
+      batch.push(...group);
+      if (batch.length >= 5000) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+  // writeBundle spools the events first and writes heads.json after: `heads` is complete by then.
+  const sink = createWriteStream(file);
+  await writeBundle(sink, {
+    events: events(), range: { afterPosition: 0, toPosition: count }, keys: keys.records, heads,
+    ledgerVerified: { ok: true, checked: count }, exportedAt: new Date().toISOString(),
+  });
+  sink.end();
+  await finished(sink);
+  return { first: heads[0], heads };
+};
+
+/** Runs the CLI's verify in its own process; its wall time and peak RSS. */
+const verifyInChild = (bundle: string, head: string) => new Promise<{ seconds: number; peakMb: number; output: string }>((resolve, reject) => {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-r', './tools/register.js', 'tools/cli.ts', 'verify', bundle, '--trusted-head', head], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  let peak = 0;
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  const sample = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+    } catch {
+      // the process has ended
+    }
+  }, 200);
+  child.on('error', reject);
+  child.on('exit', () => {
+    clearInterval(sample);
+    resolve({ seconds: (performance.now() - started) / 1000, peakMb: peak, output: output.trim() });
+  });
+});
+
+const offline = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-audit-bench-'));
+  try {
+    const keys = KeyRing.ephemeral();
+    const bundle = join(dir, 'bundle.tar');
+    const t0 = performance.now();
+    const { first, heads } = await writeSyntheticBundle(bundle, VERIFY_EVENTS, keys);
+    const written = (performance.now() - t0) / 1000;
+    writeFileSync(join(dir, 'head.json'), JSON.stringify(first));
+    // The baseline, in the same run: what one Ed25519 verification costs on this machine now.
+    const probe = Buffer.from('reform-ledger/append/1\n0123456789abcdef0123456789abcdef');
+    const probeSignature = keys.sign(probe);
+    const v0 = performance.now();
+    for (let i = 0; i < 2000; i++) keys.verify(keys.keyId, probe, probeSignature);
+    const verifyMicros = ((performance.now() - v0) * 1000) / 2000;
+    const run = await verifyInChild(bundle, join(dir, 'head.json'));
+    const appends = Math.ceil(VERIFY_EVENTS / EVENTS_PER_APPEND);
+    const signaturesMade = Math.ceil(appends / CONCURRENT_APPENDS);
+    out('');
+    out(`Offline verification (npm run reform-ledger -- verify bundle.tar --trusted-head head.json, its own process, ${cpus().length} cores):`);
+    out('');
+    out('| events | appends | signatures | heads | bundle MB | verify s | events/s | peak RSS MB | result |');
+    out('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    const size = statSync(bundle).size / 2 ** 20;
+    out(`| ${VERIFY_EVENTS.toLocaleString('en')} | ${appends.toLocaleString('en')} | ≈ ${signaturesMade.toLocaleString('en')} | ${heads.length} | ${size.toFixed(0)} | ${run.seconds.toFixed(1)} | `
+      + `${Math.round(VERIFY_EVENTS / run.seconds).toLocaleString('en')} | ${run.peakMb.toFixed(0)} | ${run.output.split('\n')[0].slice(0, 60)} |`);
+    const floor = (signaturesMade * verifyMicros) / 1e6 / cpus().length;
+    out('');
+    out(`One Ed25519 verification cost ${verifyMicros.toFixed(0)} µs in this run (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores): `
+      + `the signatures alone need ${floor.toFixed(1)} s on ${cpus().length} cores; the verify took ${(run.seconds / floor).toFixed(2)}× that.`);
+    log(`  (bundle written in ${written.toFixed(1)} s)`);
+    log(run.output);
+    // Proof sizes at this size: they depend on the tree's shape only.
+    const dummy = () => Buffer.alloc(32);
+    const n = VERIFY_EVENTS;
+    const inclusion = inclusionProof(dummy, Math.floor(n / 3), n).length;
+    const half = consistencyProof(dummy, Math.floor(n / 2), n).length;
+    const last = consistencyProof(dummy, n - 1, n).length;
+    const json = (hashes: number) => JSON.stringify({ path: Array.from({ length: hashes }, () => 'ab'.repeat(32)) }).length;
+    out('');
+    out(`Proof sizes at ${n.toLocaleString('en')} events (SHA-256 hashes; JSON as the routes send them, hex):`);
+    out('');
+    out('| proof | hashes | bytes | JSON path bytes |');
+    out('|---|---:|---:|---:|');
+    out(`| inclusion of one event | ${inclusion} | ${inclusion * 32} | ${json(inclusion)} |`);
+    out(`| consistency from ${Math.floor(n / 2).toLocaleString('en')} | ${half} | ${half * 32} | ${json(half)} |`);
+    out(`| consistency from ${(n - 1).toLocaleString('en')} | ${last} | ${last * 32} | ${json(last)} |`);
+  } finally {
+    if (process.env.BENCH_KEEP) log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const main = async () => {
+  if (process.env.BENCH_SKIP_APPEND !== '1') await appendPath();
+  await offline();
+  if (process.env.BENCH_WRITE !== '0') writeFileSync(join(__dirname, '../../docs/benchmarks.audit.latest.md'), `${lines.join('\n')}\n`);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
