@@ -5,7 +5,7 @@ export default [
   ...nx.configs['flat/typescript'],
   { ignores: ['**/node_modules', '**/dist', 'tmp', 'data', '.nx'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -46,10 +46,19 @@ export default [
               onlyDependOnLibsWithTags: ['type:report', 'type:read', 'type:domain', 'type:calendar'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@nestjs/typeorm', 'pg'],
             },
+            // The web app calls only the public v1 API (its types generated from /docs-json): no library of the workspace.
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express'] },
+            // The browser tests start the app as npm start does, on the test databases.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:ledger', 'type:calendar'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:ledger', 'type:domain', 'type:read', 'type:calendar', 'type:report'] },
           ],
         },
       ],
     },
+  },
+  // The web app runs in the browser: no Node built-ins, no server packages (its build config aside).
+  {
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', '@nestjs/*', 'typeorm', 'pg', 'express', '@reform-ledger/*'] }] },
   },
 ];

@@ -5,7 +5,7 @@
  *   npm run bench:views                                  # on DATABASE_URL, else an embedded PostgreSQL
  *   BENCH_SIZES=10000,1000000 BENCH_QUERIES=300 npm run bench:views
  *
- * Prints p50/p95 of plan progress and recruitment pipeline at random cuts (asOf, knownAt, position)
+ * Prints p50/p95 of plan progress, its 53-week series (the burn-up) and recruitment pipeline at random cuts (asOf, knownAt, position)
  * per ledger size; the rebuild of plan-progress over the largest ledger (events/s and peak RSS, in its
  * own process) against a plain read of the feed. Writes docs/benchmarks.views.latest.md (BENCH_WRITE=0 to skip).
  */
@@ -15,7 +15,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DomainEvent, examples } from '@reform-ledger/domain';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
-import { CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, recruitmentPipelineView, TemporalStore, ViewReader } from '@reform-ledger/projections';
+import {
+  CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, recruitmentPipelineView, seriesQuery, TemporalStore, ViewReader,
+} from '@reform-ledger/projections';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,1000000').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -27,6 +29,9 @@ const log = (line: string) => {
 };
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 const day = (n: number) => new Date(Date.UTC(2022, 0, 10) + (n % 355) * 86_400_000).toISOString().slice(0, 10);
+
+const YEAR_WEEKS = { from: '2022-01-01', to: '2022-12-31', step: 'week' } as const;
+const weekDay = (w: number) => new Date(Date.UTC(2022, 0, 1) + Math.min(w * 7, 364) * 86_400_000).toISOString().slice(0, 10);
 
 const main = async () => {
   const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
@@ -105,6 +110,10 @@ const main = async () => {
         }
         return states.size;
       }],
+      // The burn-up: 53 weekly points as known at the cut, in one call; baseline: one progress query per point.
+      ['progress series (53 w)', ({ asOf: _a, ...known }: CutQuery) => reader.answer(seriesQuery, known, 'TARGET', YEAR_WEEKS), async ({ asOf: _a, ...known }: CutQuery) => {
+        for (let w = 0; w < 53; w++) await reader.answer(progressQuery, { ...known, asOf: weekDay(w) }, 'TARGET');
+      }],
       ['recruitment pipeline', (c: CutQuery) => reader.answer(pipelineQuery, c, 'TARGET'), async (c: CutQuery) => {
         let drive: unknown = null;
         for await (const batch of ledger.streamAll({ types: [...recruitmentPipelineView.types], batchSize: 10_000, validUntil: c.asOf })) {
@@ -136,7 +145,7 @@ const main = async () => {
   }
   if (SIZES.length > 1) {
     log('\n## Flatness (p95 at the largest size / p95 at the smallest)');
-    for (const view of ['plan progress', 'recruitment pipeline']) {
+    for (const view of ['plan progress', 'progress series (53 w)', 'recruitment pipeline']) {
       const rows = results.filter((r) => r.view === view);
       log(`${view.padEnd(22)} ${(rows[rows.length - 1].p95 / rows[0].p95).toFixed(2)}×  (replay baseline: ${(rows[rows.length - 1].baselineP95 / rows[0].baselineP95).toFixed(1)}×)`);
     }

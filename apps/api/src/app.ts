@@ -18,6 +18,9 @@ import { flatten } from './events/validate';
 import { HealthController } from './health.controller';
 import { Marks, Readiness } from './marks';
 import { MarksController } from './marks.controller';
+import { MeController } from './me.controller';
+import { HistoryController } from './history.controller';
+import { Lateness } from './lateness';
 import { serveOpenApi } from './openapi';
 import { QueryParamsInterceptor } from './query-params';
 import { ProjectionsModule } from './views/projections.module';
@@ -27,6 +30,7 @@ import { AuditController } from './audit/audit.controller';
 import { TreeHeads } from './audit/tree-heads';
 import { REPORT_PROVIDERS, ReportsController } from './reports/reports.controller';
 import { invalid, ProblemFilter, sendProblem, toProblem } from './problem';
+import { serveWeb } from './web';
 
 export type AppOptions = {
   /** Provision the documented demo keys (demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>). */
@@ -51,7 +55,7 @@ const requestId = (req: Request, res: Response, next: NextFunction) => {
 };
 
 /** Every controller of the API (the OpenAPI contract test walks them). */
-export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, AuditController, AdminViewsController, ReportsController];
+export const CONTROLLERS = [HealthController, EventsController, ApiKeysController, ViewsController, MarksController, MeController, HistoryController, AuditController, AdminViewsController, ReportsController];
 
 export const createApp = async (db: Database, options: AppOptions): Promise<INestApplication> => {
   @Module({
@@ -77,6 +81,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       TreeHeads,
       ...REPORT_PROVIDERS,
       Marks,
+      Lateness,
       Readiness,
       { provide: APP_FILTER, useClass: ProblemFilter },
       { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
@@ -89,6 +94,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
   app.disable('x-powered-by');
   app.set('etag', false); // write responses carry their own ETag: the stream version
   app.use(requestId);
+  serveWeb(app);
   // Batches may be large; a single event is small. Parser errors (bad JSON, too large) become problems.
   const small = json({ limit: '1mb' });
   const large = json({ limit: '32mb' });

@@ -6,10 +6,14 @@ import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
 import { Marks, Readiness } from './marks';
 import { loadScenario } from './scenario/load';
+import { ensureWebBuild } from './web';
 
 const main = async () => {
   // The ledger's calendar: every derived day is a day in this zone (Asia/Ho_Chi_Minh unless set). Set once, before anything is decided.
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
+  // The web app is built (if its build is missing or stale) while the database starts.
+  // A failed build is reported and the API starts anyway (its pages then answer 404 at /).
+  const web = ensureWebBuild((line) => console.log(line)).catch((error) => console.error(`  web app not built: ${error.message}`));
   const db = await openDatabase();
   // The signing key, outside the database. Made on the first start; once the ledger holds events, a
   // missing key file stops the start (unless LEDGER_NEW_SIGNING_KEY=true) rather than silently making another.
@@ -28,6 +32,7 @@ const main = async () => {
   // /health answers 503 `loading` from the moment the server listens until the seed district is in and the views have it.
   if (seed) app.get(Readiness).start('seed district Đắk Song 2022');
   const port = Number(process.env.PORT ?? 3000);
+  await web;
   await app.listen(port);
   const where = db.engine === 'embedded' ? `embedded PostgreSQL (${process.env.LEDGER_DATA_DIR ?? './data'})` : 'DATABASE_URL';
   console.log(`Reform Ledger API on http://localhost:${port} — ledger on ${where}, calendar days in ${timeZone()}`);
@@ -44,6 +49,7 @@ const main = async () => {
     app.get(Readiness).done();
   }
   const url = `http://localhost:${port}`;
+  console.log(`  web app: ${url}/`);
   console.log(`  docs: ${url}/docs   health: ${url}/health   metrics: ${url}/metrics`);
   if (demo) {
     console.log('  demo keys: demo-admin, demo-manager, demo-inspector, demo-dept-<unitId> (e.g. demo-dept-phong-noi-vu)');

@@ -135,6 +135,10 @@ export const MESSAGES: Record<string, Entry> = {
     vi: (p) => `Không có đường dẫn${route(p)}: xem danh sách tại /docs.`,
     en: (p) => `There is no route${route(p)}: see the list at /docs.`,
   },
+  'demo.off': {
+    vi: () => 'Hệ thống không chạy ở chế độ thử nên không có khóa thử: hãy dùng khóa do quản trị viên cấp.',
+    en: () => 'This install is not in demo mode, so there are no demo keys: use a key issued by an administrator.',
+  },
   'route.collection_unknown': {
     vi: (p) => `Không có loại hồ sơ ${p.collection}; dùng một trong: ${list(p.collections)}.`,
     en: (p) => `There is no collection ${p.collection}; use one of: ${list(p.collections)}.`,
@@ -325,6 +329,8 @@ export const MESSAGES: Record<string, Entry> = {
     en: (p) => `position ${p.position} has never been assigned: the ledger has reached ${p.last}. Use a position a write returned (globalPosition)`,
   },
   'query.behind': { vi: () => 'vượt quá vị trí các bảng xem đã cập nhật', en: () => 'is beyond what the views have applied' },
+  'query.series_order': { vi: (p) => `phải từ ngày ${day(p.from, 'vi')} trở đi (ngày cuối của chuỗi không được trước ngày đầu)`, en: (p) => `must be on or after ${day(p.from, 'en')} (a series cannot end before it starts)` },
+  'query.series_too_long': { vi: (p) => `chuỗi quá dài: tối đa ${p.max} điểm; chọn bước dài hơn (tuần, tháng) hoặc khoảng ngắn hơn`, en: (p) => `the series is too long: at most ${p.max} points; choose a longer step (week, month) or a shorter range` },
   'query.boolean': { vi: () => 'phải là true hoặc false', en: () => 'must be true or false' },
   'query.range': { vi: (p) => `phải là số nguyên từ ${p.min} đến ${p.max}`, en: (p) => `must be a whole number from ${p.min} to ${p.max}` },
   'query.required': { vi: () => 'là tham số bắt buộc', en: () => 'is required' },

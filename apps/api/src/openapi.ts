@@ -39,6 +39,10 @@ const counts = {
   passed: integer('Passed (in an approved result)'),
   appointed: integer('Appointed'),
 };
+const recordedLate = nullable(object({
+  afterMark: string('The mark (e.g. a reporting cut-off) it was recorded after'), markPosition: integer(),
+  ledgerReached: date('The latest day the ledger already held at that mark; the entry happened before it'),
+}, [], 'Recorded late (backdated): recorded after a mark of the ledger, though it happened before a day the ledger had already reached then; null if not'));
 const recordedEvent = object({
   eventId: string('uuid v7', { format: 'uuid' }), streamId: string('kind:id, e.g. task:NV-01'), streamVersion: integer(), globalPosition: integer(),
   type: string(), schemaVersion: integer(), data: anything('The event\'s data, as its type defines it'),
@@ -47,7 +51,8 @@ const recordedEvent = object({
   correlationId: string(), causationId: string(), idempotencyKey: string(), prevPosition: integer(), prevHash: string('hex'), hash: string('hex'),
   stateBefore: anything('With withStates=true: the record\'s state before this event (the domain\'s own evolve)'),
   stateAfter: anything('With withStates=true: the record\'s state after it'),
-}, ['actor', 'correlationId', 'causationId', 'idempotencyKey', 'prevPosition', 'stateBefore', 'stateAfter']);
+  recordedLate,
+}, ['actor', 'correlationId', 'causationId', 'idempotencyKey', 'prevPosition', 'stateBefore', 'stateAfter', 'recordedLate']);
 const mark = object({
   label: string('What the moment is'), position: integer('The ledger position it ends at: a `position` cut'),
   knownAt: string('When this install recorded that position: a `knownAt` cut', { format: 'date-time' }),
@@ -82,10 +87,40 @@ export const SCHEMAS = {
     byUnit: list(object({ unitId: string('Lead unit'), total: integer(), completed: integer() })),
     cut: ref('Cut'),
   }),
+  ProgressSeries: object({
+    planId: string(), unitId: nullable(string('The unitId filter, if any')), step: string('', { enum: ['day', 'week', 'month'] }),
+    points: list(object({
+      asOf: date('The day (valid time) of this point'), total: integer(), completed: integer(), completedOnTime: integer(), overdue: integer(), inProgress: integer(),
+    }), 'From `from` to `to` (always the last point), a step apart'),
+    cut: ref('Cut'),
+  }),
+  TaskHistory: object({
+    taskId: string(),
+    events: list(object({
+      globalPosition: integer(), type: string(), occurredAt: string('Valid time, as stored (a date-only fact at 00:00 UTC of its date)'),
+      recordedAt: string('Transaction time'), keyId: nullable(string('The key that recorded it')), unitId: nullable(string('Its unit')),
+      data: anything('The event\'s data'), recordedLate,
+    }), 'In stream order'),
+    cut: object({ knownAt: nullable(string()), position: nullable(integer()) }),
+  }),
+  UnitList: object({
+    units: list(object({
+      unitId: string(), name: string('As registered (its latest name at the cut)'), kind: string(), status: string('', { enum: ['active', 'merged', 'dissolved'] }),
+      parentUnitId: nullable(string('The unit above it, while active')), intoUnitId: nullable(string('The unit it merged into')), since: nullable(date('Merged or dissolved on')),
+    })),
+    cut: ref('Cut'),
+  }),
+  Me: object({
+    keyId: string(), role: string('', { enum: ['department', 'inspector', 'manager', 'admin'] }), unitId: nullable(string('The unit the key acts for')),
+    unitName: nullable(string('Its name as registered')), demo: { type: 'boolean', description: 'The install runs in demo mode (demo keys, seed district)' },
+  }),
+  DemoKeys: object({
+    keys: list(object({ token: string('The key itself (a demo key is its own token)'), role: string('', { enum: ['department', 'inspector', 'manager', 'admin'] }), unitId: nullable(string()), unitName: nullable(string()) })),
+  }),
   TaskBoard: object({
     planId: string(), unitId: nullable(string()),
     tasks: list(object({
-      taskId: string(), title: string(), field: string(), status: string('', { enum: ['open', 'done', 'cancelled'] }), leadUnitId: string(),
+      taskId: string(), title: string(), field: string(), fieldName: string('The field\'s Vietnamese name'), status: string('', { enum: ['open', 'done', 'cancelled'] }), leadUnitId: string(),
       supportingUnitIds: list(string()), dueOn: date(), completedOn: nullable(date()),
       progress: nullable(object({ numerator: integer(), denominator: integer(), percent: { type: 'number' }, reportedOn: date() }, [], 'The latest reported progress')),
     })),

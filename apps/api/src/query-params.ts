@@ -5,7 +5,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { describeDate, isOccurredAt } from '@reform-ledger/calendar';
-import { DIFFABLE } from '@reform-ledger/projections';
+import { DIFFABLE, SERIES_STEPS } from '@reform-ledger/projections';
 import { PERIODS, SHEET_FORMATS } from '@reform-ledger/reports';
 import { ID_PATTERN } from './events/fields';
 import type { Params } from './messages';
@@ -31,6 +31,10 @@ export type Bound = { position: number; knownAt?: undefined } | { knownAt: strin
 
 const moment = (raw: string): Parsed<string> => {
   const problem = describeDate(raw);
+  return problem ? { reason: 'date.problem', params: { ...problem } } : { value: raw };
+};
+const day = (raw: string): Parsed<string> => {
+  const problem = describeDate(raw, true);
   return problem ? { reason: 'date.problem', params: { ...problem } } : { value: raw };
 };
 const position = (raw: string): Parsed<number> => (POSITION.test(raw) ? { value: Number(raw) } : { reason: 'query.position' });
@@ -75,6 +79,9 @@ export const PARAMS = {
   actor: spec({ name: 'actor', schema: { type: 'string' }, parse: id, description: 'Events recorded with this key id (e.g. demo-admin, scenario-loader)' }),
   recordedFrom: spec({ name: 'from', schema: { type: 'string' }, parse: moment, description: 'Recorded at or after this moment (a date: from the start of that day)' }),
   recordedTo: spec({ name: 'to', schema: { type: 'string' }, parse: moment, description: 'Recorded at or before this moment (a date: to the end of that day)' }),
+  seriesFrom: spec({ name: 'from', schema: { type: 'string', format: 'date' }, example: '2022-01-01', parse: day, description: 'The first day of the series (YYYY-MM-DD). Default: 1 January of the plan\'s year' }),
+  seriesTo: spec({ name: 'to', schema: { type: 'string', format: 'date' }, example: '2022-12-31', parse: day, description: 'The last day of the series, always a point (YYYY-MM-DD). Default: 31 December of the plan\'s year' }),
+  step: spec({ name: 'step', schema: { type: 'string', enum: [...SERIES_STEPS], default: 'week' }, parse: oneOf(SERIES_STEPS), description: 'The distance between points: a day, a week, a month' }),
   after: spec({ name: 'after', schema: { type: 'integer', minimum: 0 }, parse: position, description: 'Page on: the `next` of the previous page (a ledger position)' }),
   limit: spec({ name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 500 }, parse: integer(1, 10_000), description: 'At most this many events (1–10000)' }),
   view: spec({

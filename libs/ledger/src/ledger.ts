@@ -405,6 +405,15 @@ export class Ledger {
    * before it, 0 if none. Exact because recorded_at grows with the position (migration 2), so a
    * knownAt cut is a position cut. A bare date means the end of that day.
    */
+  /** The latest valid time (occurredAt, as stored, UTC) among the events up to `position`; null when there are none. */
+  async latestOccurrence(position: number): Promise<string | null> {
+    const { rows } = await this.query<{ t: string | null }>(
+      `SELECT to_char(max(occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t FROM ledger_events WHERE global_position <= $1`,
+      [position],
+    );
+    return rows[0]?.t ?? null;
+  }
+
   async positionAt(knownAt: Date | string): Promise<number> {
     const { rows } = await this.query<{ p: string }>(
       `SELECT global_position AS p FROM ledger_events WHERE recorded_at <= $1

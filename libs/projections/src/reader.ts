@@ -1,6 +1,6 @@
 import { cutEnd, dayOf, IsoDate, today } from '@reform-ledger/calendar';
 import type { Ledger } from '@reform-ledger/ledger';
-import type { Cut, EntityState, TemporalStore } from './temporal-store';
+import type { Cut, EntityHistory, EntityState, TemporalStore } from './temporal-store';
 import type { View } from './view';
 
 /** A read's cut as asked: valid time, transaction time, ledger position — each optional. */
@@ -28,6 +28,8 @@ export type At = {
   /** The entities a scope lists (all scopes when null), each in its state at the cut; none if the view is not built yet. */
   list<S>(view: View, kind: string, scope: string | null): Promise<EntityState<S>[]>;
   one<S>(view: View, kind: string, entity: string): Promise<S | null>;
+  /** The valid-time histories of a scope's entities as known at the cut's position (its valid time ignored): for a series of cuts. */
+  histories<S>(view: View, kind: string, scope: string): Promise<EntityHistory<S>[]>;
 };
 
 /** A query over some views: it declares the views it reads, so the caller can wait for them. */
@@ -72,6 +74,10 @@ export class ViewReader {
       one: async <S>(view: View, kind: string, entity: string) => {
         const generation = generationOf(view);
         return generation ? this.store.one<S>(view.name, generation, kind, entity, cut) : null;
+      },
+      histories: async <S>(view: View, kind: string, scope: string) => {
+        const generation = generationOf(view);
+        return generation ? this.store.histories<S>(view.name, generation, kind, scope, cut.position) : [];
       },
     };
   }

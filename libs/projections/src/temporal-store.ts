@@ -40,6 +40,18 @@ export const GenerationSchema = new EntitySchema<Generation>({
 
 export type Cut = { validTime: string | null; position: number };
 export type EntityState<S = unknown> = { entity: string; state: S };
+/** An entity's states through valid time: [valid from (epoch ms), state], oldest first. */
+export type EntityHistory<S = unknown> = { entity: string; steps: [validFrom: number, state: S | null][] };
+
+/** The state a history holds just before valid time `until` (epoch ms): its last step before it (a day's cut: until the next day starts). */
+export const stateBefore = <S>(history: EntityHistory<S>, until: number): S | null => {
+  let state: S | null = null;
+  for (const [v, s] of history.steps) {
+    if (v >= until) break;
+    state = s;
+  }
+  return state;
+};
 
 /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
 const copyText = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
@@ -333,6 +345,33 @@ export class TemporalStore {
       [kind, value, cut.validTime ?? 'infinity', cut.position],
     );
     return found.filter((f): f is EntityState<S> => f.state !== null && (f.state as { status?: string }).status !== 'absent');
+  }
+
+  /**
+   * The valid-time history of every entity a scope lists, as the ledger held it at `position`: for each
+   * valid time it changes at, its state then (the latest row at or before the position). One query for
+   * a whole series of valid-time cuts; a state at valid time V is the last step at or before V.
+   */
+  async histories<S>(view: string, generation: number, kind: string, scope: string, position: number): Promise<EntityHistory<S>[]> {
+    const { rows, entities } = tablesOf(view, generation);
+    // Per entity, one index range scan of its rows (as statesAt probes them), newest position first within each valid time.
+    const found: { entity: string; v: number; state: S | null }[] = await this.dataSource.query(
+      `SELECT e.entity, r.v, r.state FROM ${entities} e
+        CROSS JOIN LATERAL (
+          SELECT DISTINCT ON (x.valid_from) x.valid_from, (extract(epoch FROM x.valid_from) * 1000)::float8 AS v, x.state
+            FROM ${rows} x WHERE x.kind = e.kind AND x.entity = e.entity AND x.pos_from <= $3
+           ORDER BY x.valid_from, x.pos_from DESC) r
+        WHERE e.kind = $1 AND e.scope = $2 AND e.first_pos <= $3
+        ORDER BY e.entity, r.valid_from`,
+      [kind, scope, position],
+    );
+    const byEntity = new Map<string, EntityHistory<S>>();
+    for (const f of found) {
+      const history = byEntity.get(f.entity) ?? { entity: f.entity, steps: [] };
+      history.steps.push([f.v, f.state]);
+      byEntity.set(f.entity, history);
+    }
+    return [...byEntity.values()];
   }
 
   /** Every entity's current row, in a canonical order: two builds of the same ledger compare equal. */

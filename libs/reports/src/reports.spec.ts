@@ -85,7 +85,7 @@ const example = (): CchcInput => {
   const cut = { asOf: '2022-11-30', knownAt: null, position: 42 };
   const unit = { unitId: 'ubnd-xa-nam-binh', name: 'UBND xã Nam Bình', kind: 'commune' as const };
   const task = (taskId: string, dueOn: string, completedOn: string | null) => ({
-    taskId, title: `Nhiệm vụ ${taskId}`, field: 'the_che' as const, status: (completedOn ? 'done' : 'open') as 'done' | 'open', leadUnitId: unit.unitId, supportingUnitIds: [],
+    taskId, title: `Nhiệm vụ ${taskId}`, field: 'the_che' as const, fieldName: 'Cải cách thể chế' as const, status: (completedOn ? 'done' : 'open') as 'done' | 'open', leadUnitId: unit.unitId, supportingUnitIds: [],
     dueOn, completedOn, progress: null,
   });
   return {

@@ -5,6 +5,7 @@ import { DECIDERS, RECORD_KINDS, RecordKind, RESPONSIBLE_UNIT_FIELDS, streamIdOf
 import { exportLedger, KeyRing, Ledger, LedgerTree, StoredEvent, TreeHead, TreeRegressionError } from '@reform-ledger/ledger';
 import { DIFFABLE, diffView, ViewReader } from '@reform-ledger/projections';
 import { AuthGuard, Roles } from '../auth/auth.guard';
+import { Lateness } from '../lateness';
 import { ApiProblems, ApiResult } from '../openapi';
 import { invalid, Problem } from '../problem';
 import { Bound, Parsed, ParsedQuery, QueryParams } from '../query-params';
@@ -37,6 +38,7 @@ export class AuditController {
     private readonly reader: ViewReader,
     private readonly keys: KeyRing,
     private readonly heads: TreeHeads,
+    private readonly lateness: Lateness,
   ) {
     this.tree = heads.signer.tree;
   }
@@ -104,7 +106,7 @@ export class AuditController {
   }
 
   @Get('streams/:streamId')
-  @ApiOperation({ summary: 'Every event of a record with its full envelope (who, when recorded, hashes); as known at a moment; with the record\'s state before and after each event' })
+  @ApiOperation({ summary: 'Every event of a record with its full envelope (who, when recorded, hashes); as known at a moment; with the record\'s state before and after each event; entries recorded late marked (recordedLate)' })
   @ApiParam({ name: 'streamId', example: 'task:NV-11', description: 'kind:id — a kind is one of ' + RECORD_KINDS.join(', ') })
   @QueryParams(['knownAt', 'Only the events the ledger held at this moment'], 'withStates')
   @ApiResult('AuditStream')
@@ -118,7 +120,7 @@ export class AuditController {
     if (events.length === 0 && !p.knownAt) throw new Problem(404, 'stream.not_found', { streamId });
     return {
       streamId, version: events.at(-1)?.streamVersion ?? 0,
-      events: p.withStates ? withStates(match[1] as RecordKind, events) : events,
+      events: await this.lateness.mark(p.withStates ? withStates(match[1] as RecordKind, events) : events),
       cut: { knownAt: p.knownAt ?? null },
     };
   }

@@ -20,7 +20,7 @@ declare module 'express-serve-static-core' {
 }
 
 /** Demo keys are their own tokens: documented, fixed, and never provisioned in production. */
-const DEMO_KEYS: Record<string, Role> = { 'demo-admin': 'admin', 'demo-manager': 'manager', 'demo-inspector': 'inspector' };
+export const DEMO_ROLE_KEYS: Record<string, Role> = { 'demo-admin': 'admin', 'demo-manager': 'manager', 'demo-inspector': 'inspector' };
 const DEMO_DEPARTMENT = /^demo-dept-([A-Za-z0-9][A-Za-z0-9._~-]{0,127})$/;
 
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
@@ -60,7 +60,7 @@ export class ApiKeys implements OnModuleInit {
         created_at timestamptz NOT NULL DEFAULT now(),
         revoked_at timestamptz)`);
       if (this.demo) {
-        for (const [token, role] of Object.entries(DEMO_KEYS)) await this.insert(client, token, token, role, null, 'demo');
+        for (const [token, role] of Object.entries(DEMO_ROLE_KEYS)) await this.insert(client, token, token, role, null, 'demo');
       }
     });
   }

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import {
-  dataQualityQuery, inspectionLogQuery, inspectionsQuery, legalDocumentsQuery, pipelineQuery, plansQuery, progressQuery, Projector,
+  dataQualityQuery, inspectionLogQuery, MAX_SERIES_POINTS, seriesDays, seriesQuery, unitsQuery, inspectionsQuery, legalDocumentsQuery, pipelineQuery, plansQuery, progressQuery, Projector,
   recruitmentsQuery, tasksQuery, ViewQuery, ViewReader,
 } from '@reform-ledger/projections';
 import { AuthGuard } from '../auth/auth.guard';
-import { ApiProblems, ApiViewResult } from '../openapi';
-import { Problem } from '../problem';
-import { Parsed, ParsedQuery, QueryParams, VIEW_READ } from '../query-params';
+import { ApiProblems, ApiResult, ApiViewResult } from '../openapi';
+import { invalid, Problem } from '../problem';
+import { CUT, Parsed, ParsedQuery, QueryParams, VIEW_READ } from '../query-params';
 import { readyCut } from './ready-cut';
 
 /** The views managers read, at any cut; each as JSON, or with format=xlsx|csv as a spreadsheet. Every role may read. */
@@ -52,6 +52,35 @@ export class ViewsController {
   @ApiProblems(400, 401, 404, 503)
   async progress(@Param('planId') planId: string, @Parsed() p: ParsedQuery) {
     return this.found(await this.answer(progressQuery, p, planId, { unitId: p.unitId }), 'plan', planId);
+  }
+
+  @Get('plans/:planId/progress/series')
+  @ApiOperation({
+    summary: 'Plan progress at a series of days (valid time) as known at one cut (knownAt or position): the burn-up of the plan year in one call',
+    description: 'Each point counts as GET …/progress?asOf=<point> does. from and to default to the plan\'s year; asOf is not taken (the points are the valid times).',
+  })
+  @ApiParam({ name: 'planId', example: 'cchc-2022' })
+  @QueryParams('seriesFrom', 'seriesTo', 'step', ['unitId', 'Only the tasks this unit leads'], 'knownAt', 'position', 'minPosition')
+  @ApiResult('ProgressSeries')
+  @ApiProblems(400, 401, 404, 503)
+  async series(@Param('planId') planId: string, @Parsed() p: ParsedQuery) {
+    const range = { from: p.seriesFrom, to: p.seriesTo, step: p.step ?? 'week' };
+    if (range.from && range.to) {
+      if (range.to < range.from) throw invalid([{ field: 'to', reason: 'query.series_order', params: { from: range.from, to: range.to } }]);
+      if (seriesDays({ ...range, from: range.from, to: range.to }).length > MAX_SERIES_POINTS) {
+        throw invalid([{ field: 'step', reason: 'query.series_too_long', params: { max: MAX_SERIES_POINTS } }]);
+      }
+    }
+    return this.found(await this.answer(seriesQuery, p, planId, range, { unitId: p.unitId }), 'plan', planId);
+  }
+
+  @Get('units')
+  @ApiOperation({ summary: 'The unit register at the cut: each unit\'s name, kind and standing (active, merged into another, dissolved), by name' })
+  @QueryParams(...CUT)
+  @ApiResult('UnitList')
+  @ApiProblems(400, 401, 503)
+  units(@Parsed() p: ParsedQuery) {
+    return this.answer(unitsQuery, p);
   }
 
   @Get('plans/:planId/tasks')

@@ -38,6 +38,39 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     expect((await get('/api/v1/plans/cchc-2022/progress?asOf=2022-01-09')).status).toBe(404);
   });
 
+  it('answers the progress series in one call: each point as the progress route counts it at that day, at the same knownAt', async () => {
+    const position = await latest();
+    const series = (await get(`/api/v1/plans/cchc-2022/progress/series?from=2022-06-01&to=2022-12-01&step=month&position=${position}`).expect(200)).body;
+    expect(series.points.map((p: { asOf: string }) => p.asOf)).toEqual(['2022-06-01', '2022-07-01', '2022-08-01', '2022-09-01', '2022-10-01', '2022-11-01', '2022-12-01']);
+    for (const point of series.points) {
+      const { total, completed, completedOnTime, overdue, inProgress } = (await get(`/api/v1/plans/cchc-2022/progress?asOf=${point.asOf}&position=${position}`).expect(200)).body;
+      expect(point).toEqual({ asOf: point.asOf, total, completed, completedOnTime, overdue, inProgress });
+    }
+    const known = (await get(`/api/v1/plans/cchc-2022/progress/series?from=2022-11-30&to=2022-11-30&knownAt=${encodeURIComponent(beforeLate)}`).expect(200)).body;
+    const progress = (await get(`/api/v1/plans/cchc-2022/progress?asOf=2022-11-30&knownAt=${encodeURIComponent(beforeLate)}`).expect(200)).body;
+    expect(known.points).toEqual([expect.objectContaining({ asOf: '2022-11-30', completed: progress.completed, overdue: progress.overdue })]);
+    const weekly = (await get('/api/v1/plans/cchc-2022/progress/series').expect(200)).body;
+    expect(weekly).toMatchObject({ planId: 'cchc-2022', step: 'week' });
+    expect(weekly.points).toHaveLength(53); // 01/01/2022 to 31/12/2022
+    const refused = (await get('/api/v1/plans/cchc-2022/progress/series?from=2022-12-01&to=2022-01-01').expect(400)).body;
+    expect(refused.errors).toEqual([expect.objectContaining({ field: 'to' })]);
+    expect((await get('/api/v1/plans/cchc-2022/progress/series?from=2000-01-01&to=2022-12-31&step=day').expect(400)).body.errors[0].field).toBe('step');
+    expect((await get('/api/v1/plans/cchc-2022/progress/series?asOf=2022-11-30').expect(400)).body.errors[0].field).toBe('asOf');
+    await get('/api/v1/plans/nope/progress/series').expect(404);
+  });
+
+  it('says who a key is (/me), lists the units with their names, and in demo mode the demo keys', async () => {
+    expect((await get('/api/v1/me', `demo-dept-${UNITS.homeAffairs}`).expect(200)).body)
+      .toEqual({ keyId: `demo-dept-${UNITS.homeAffairs}`, role: 'department', unitId: UNITS.homeAffairs, unitName: 'Phòng Nội vụ', demo: true });
+    expect((await get('/api/v1/me').expect(200)).body).toEqual({ keyId: 'demo-manager', role: 'manager', unitId: null, unitName: null, demo: true });
+    await request(t.app.getHttpServer()).get('/api/v1/me').expect(401);
+    const units = (await get('/api/v1/units').expect(200)).body.units;
+    expect(units).toContainEqual({ unitId: UNITS.homeAffairs, name: 'Phòng Nội vụ', kind: 'department', status: 'active', parentUnitId: UNITS.district, intoUnitId: null, since: null });
+    const keys = (await request(t.app.getHttpServer()).get('/api/v1/demo-keys').expect(200)).body.keys;
+    expect(keys.slice(0, 3).map((k: { token: string }) => k.token)).toEqual(['demo-admin', 'demo-manager', 'demo-inspector']);
+    expect(keys).toContainEqual({ token: `demo-dept-${UNITS.homeAffairs}`, role: 'department', unitId: UNITS.homeAffairs, unitName: 'Phòng Nội vụ' });
+  });
+
   it('shows a task under its old lead unit before its reassignment', async () => {
     const board = (await fresh('/api/v1/plans/cchc-2022/tasks?asOf=2022-06-30')).body;
     expect(board.tasks.find((t: { taskId: string }) => t.taskId === 'T-09')).toMatchObject({ leadUnitId: UNITS.homeAffairs, status: 'open', dueOn: '2022-06-30' });

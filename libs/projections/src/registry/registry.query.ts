@@ -1,5 +1,5 @@
 import type { Document, Unit, UnitKind } from '@reform-ledger/domain';
-import type { At } from '../reader';
+import { At, defineQuery } from '../reader';
 import { registryView } from './registry.view';
 
 /** Each unit's name at the cut (its id when it has none). */
@@ -38,3 +38,17 @@ export type RegisteredDocument = Extract<Document, { status: 'registered' }> & {
 export const registeredDocuments = async (at: At): Promise<RegisteredDocument[]> =>
   (await at.list<Document>(registryView, 'document', 'all'))
     .flatMap(({ entity, state }) => (state.status === 'registered' ? [{ documentId: entity, ...state }] : []));
+
+/** The unit register at the cut: every unit with its name, kind and standing (active, merged into…, dissolved), by name. */
+export const unitsQuery = defineQuery([registryView], async (at) => {
+  const units = await at.list<Unit>(registryView, 'unit', 'all');
+  return {
+    units: units.flatMap(({ entity, state }) => (state.status === 'absent' ? [] : [{
+      unitId: entity, name: state.name, kind: state.kind, status: state.status,
+      parentUnitId: state.status === 'active' ? state.parentUnitId ?? null : null,
+      intoUnitId: state.status === 'merged' ? state.intoUnitId : null,
+      since: state.status === 'merged' || state.status === 'dissolved' ? state.since : null,
+    }])).sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+    cut: at.answered,
+  };
+});
