@@ -7,7 +7,7 @@
  *
  * Writes the table to docs/benchmarks.md (BENCH_WRITE=0 to skip).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,9 @@ const BATCHES = env('BENCH_BATCHES', 150);
 const CONTENTION_MS = env('BENCH_CONTENTION_MS', 6000);
 const FEED_SIZES = (process.env.BENCH_FEED_EVENTS ?? '200000,1000000').split(',').map(Number);
 const EMMETT_READ_MS = env('BENCH_EMMETT_READ_MS', 10000);
+const HTTP_WRITES = env('BENCH_HTTP_WRITES', 4000);
+const DATABASE = process.env.BENCH_DATABASE ?? 'reform_ledger_bench';
+const PORT = env('PORT', 3000);
 
 type Row = { scenario: string; system: string; eventsPerSec: number; p50?: number; p99?: number; note?: string };
 const rows: Row[] = [];
@@ -55,10 +58,10 @@ const rawValues = (i: number, stream: string, version: number) =>
 const main = async () => {
   const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
   const admin = base.pool;
-  await admin.query('DROP DATABASE IF EXISTS reform_ledger_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE reform_ledger_bench');
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
   const url = new URL(base.url);
-  url.pathname = '/reform_ledger_bench';
+  url.pathname = `/${DATABASE}`;
   const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 40 } });
   const pool = db.pool;
   const ledger = new Ledger(pool);
@@ -168,6 +171,31 @@ const main = async () => {
   await contend('ledger', () => ledger.streamVersion(dStream),
     async (v, i) => (await ledger.append(dStream, [{ type: 'TaskProgressReported', data: payload(i), occurredAt: '2022-11-20' }], { expectedVersion: v })).streamVersion,
     (e) => (e instanceof VersionConflictError ? e.actual : undefined));
+  // The same writers taking turns: one writer of this process at a time takes the stream's next
+  // version (the one the appends issued before it leave) and issues its append, then gives the turn
+  // on without waiting for the commit, so the appends to the hot stream share group commits. Each
+  // writer is answered after its own append commits; a conflict (another process wrote, or an
+  // append before it failed) gives the actual version, and the writer takes a turn again.
+  const turnStream = `d-turns-${run}`;
+  await ledger.append(turnStream, [{ type: 'TaskDefined', data: payload(0), occurredAt: '2022-01-10' }]);
+  let next = 1;
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => T): Promise<T> => {
+    const mine = turn.then(work);
+    turn = mine.catch(() => undefined);
+    return mine;
+  };
+  await contend('ledger, turns', async () => next,
+    async (_v, i) => {
+      const issued = await inTurn(() => {
+        const expectedVersion = next++;
+        const done = ledger.append(turnStream, [{ type: 'TaskProgressReported', data: payload(i), occurredAt: '2022-11-20' }], { expectedVersion });
+        done.catch(() => undefined);
+        return { done };
+      });
+      return (await issued.done).streamVersion;
+    },
+    (e) => (e instanceof VersionConflictError ? (next = e.actual) : undefined));
   // Emmett's conflict error does not carry the current version (it reports -1): re-read it, cheaply.
   const emmettVersion = async () =>
     Number((await pool.query('SELECT stream_position FROM emt_streams WHERE stream_id = $1', [eStream])).rows[0]?.stream_position ?? 0);
@@ -176,6 +204,50 @@ const main = async () => {
     async (v, i) => Number((await emmett.appendToStream(eStream, [{ type: 'TaskProgressReported', data: payload(i) }], { expectedStreamVersion: BigInt(v) as never })).nextExpectedStreamVersion),
     (e) => ((e as { errorCode?: number }).errorCode === 412 ? emmettActual : undefined),
     async () => { emmettActual = await emmettVersion(); });
+
+  // (f) the HTTP write path: the API in its own process (npm start's main, on this database, seed
+  // district loaded, projector running), 32 connections posting single events that create new records.
+  log('\n(f) HTTP: 32 connections, one event per request, each to a new record');
+  const server = spawn(process.execPath, ['-r', join(__dirname, '../register.js'), join(__dirname, '../../apps/api/src/main.ts')], {
+    env: {
+      ...process.env, DATABASE_URL: url.toString(), DEMO_KEYS: 'true', PORT: String(PORT), LOG_LEVEL: process.env.BENCH_HTTP_LOG_LEVEL ?? 'warn',
+      // The events above were appended unsigned: the API signs from here on under a key of its own.
+      LEDGER_SIGNING_KEY: join(process.cwd(), 'tmp/bench-keys', `${DATABASE}.pem`), LEDGER_NEW_SIGNING_KEY: 'true',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const api = `http://127.0.0.1:${PORT}`;
+  for (const deadline = Date.now() + 180_000; ;) {
+    const health = await fetch(`${api}/health`).then((r) => r.status, () => 0);
+    if (health === 200) break;
+    if (Date.now() > deadline) throw new Error(`the API did not get ready (health ${health})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  {
+    const per = Math.ceil(HTTP_WRITES / 32);
+    const lat: number[] = [];
+    const s = await timed(async () => {
+      await Promise.all(Array.from({ length: 32 }, async (_, w) => {
+        for (let i = 0; i < per; i++) {
+          const id = `h-${run}-${w}-${i}`;
+          const t = performance.now();
+          const res = await fetch(`${api}/api/v1/units/${id}/events`, {
+            method: 'POST',
+            headers: { Authorization: 'Bearer demo-admin', 'Idempotency-Key': id, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ type: 'UnitRegistered', occurredAt: '2022-01-10', data: { name: `Đơn vị ${w}-${i}`, kind: 'department', parentUnitId: 'ubnd-dak-song' } }),
+          });
+          if (res.status !== 201) throw new Error(`POST ${id}: ${res.status} ${await res.text()}`);
+          await res.arrayBuffer();
+          lat.push(performance.now() - t);
+        }
+      }));
+    });
+    const b = rows.find((r) => r.scenario === '(b) 32 concurrent writers' && r.system === 'ledger')!;
+    record({ scenario: '(f) HTTP, 32 connections', system: 'ledger', eventsPerSec: (per * 32) / s, p50: percentile(lat, 50), p99: percentile(lat, 99),
+      note: `${((per * 32) / s / b.eventsPerSec).toFixed(2)} of (b) ledger` });
+  }
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
 
   // (e) reading the global feed from position 0, as a projector does
   log('\n(e) global feed read from position 0');
@@ -227,14 +299,14 @@ const main = async () => {
   await emmettExecutor.close();
   await emmett.close();
   await db.close();
-  await admin.query('DROP DATABASE IF EXISTS reform_ledger_bench WITH (FORCE)').catch(() => undefined);
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch(() => undefined);
   await base.close();
   report(serverVersion, db.engine);
 };
 
 const report = (serverVersion: string, engine: string) => {
-  const ratio = (scenario: string, system: string) => {
-    const mine = rows.find((r) => r.scenario === scenario && r.system === 'ledger');
+  const ratio = (scenario: string, system: string, ours = 'ledger') => {
+    const mine = rows.find((r) => r.scenario === scenario && r.system === ours);
     const other = rows.find((r) => r.scenario === scenario && r.system === system);
     return mine && other ? (mine.eventsPerSec / other.eventsPerSec).toFixed(2) : '–';
   };
@@ -244,7 +316,7 @@ const report = (serverVersion: string, engine: string) => {
     '|---|---|---:|---:|---:|---:|---:|---|',
     ...scenarios.flatMap((s) => rows.filter((r) => r.scenario === s).map((r) =>
       `| ${s} | ${r.system} | ${Math.round(r.eventsPerSec).toLocaleString('en')} | ${r.p50?.toFixed(1) ?? ''} | ${r.p99?.toFixed(1) ?? ''} | `
-      + `${r.system === 'ledger' ? ratio(s, 'raw') : ''} | ${r.system === 'ledger' ? ratio(s, 'emmett') : ''} | ${r.note ?? ''} |`)),
+      + `${r.system.startsWith('ledger') ? ratio(s, 'raw', r.system) : ''} | ${r.system.startsWith('ledger') ? ratio(s, 'emmett', r.system) : ''} | ${r.note ?? ''} |`)),
   ];
   const header = `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, `
     + `${Math.round(totalmem() / 2 ** 30)} GiB, PostgreSQL ${serverVersion} (${engine}), Node ${process.version}.`;

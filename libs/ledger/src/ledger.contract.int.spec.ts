@@ -17,6 +17,7 @@ import {
   verifyBundle,
 } from './index';
 import { testEngines, TestDatabase } from './testing/engines';
+import { uuidv7 } from './uuid';
 import { useTimeZone } from '@reform-ledger/calendar';
 
 const ev = (type = 'TaskCompleted', data: unknown = { taskId: 'T-07' }, occurredAt = '2022-11-20'): NewEvent => ({
@@ -108,6 +109,58 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
       expect(new Set(events.map((e) => (e.data as { i: number }).i)).size).toBe(32);
       expect(await ledger.verify()).toMatchObject({ ok: true, checked: 32 });
+    });
+  });
+
+  describe('group commit', () => {
+    // One commit in flight at a time: the first append goes alone, those made meanwhile form one group.
+    let grouped: Ledger;
+    beforeAll(() => {
+      grouped = new Ledger(db.pool, { groupsInFlight: 1 });
+    });
+    const transactions = async () => Number((await db.pool.query('SELECT count(DISTINCT tx_id) AS n FROM ledger_events')).rows[0].n);
+
+    it('commits concurrent appends together, each answered with its own result or refusal', async () => {
+      await grouped.append('task:G-0', [ev()]);
+      const appends = [
+        ...Array.from({ length: 12 }, (_, i) => grouped.append(`task:G-${i + 1}`, [ev(), ev('TaskReopened', { i })], { expectedVersion: 'no_stream' })),
+        ...Array.from({ length: 4 }, (_, i) => grouped.append('task:G-0', [ev('TaskProgressReported', { i })], { expectedVersion: 1 })),
+        grouped.append('task:G-20', [ev()], { idempotencyKey: 'same' }),
+        grouped.append('task:G-20', [ev()], { idempotencyKey: 'same' }),
+        grouped.append('task:G-20', [ev('TaskReopened')], { idempotencyKey: 'same' }),
+      ];
+      const results = await Promise.allSettled(appends);
+      const value = (i: number) => (results[i] as PromiseFulfilledResult<Awaited<(typeof appends)[number]>>).value;
+      // Fewer transactions than appends: they shared commits.
+      expect(await transactions()).toBeLessThan(1 + appends.length);
+      for (let i = 0; i < 12; i++) expect(value(i)).toMatchObject({ streamId: `task:G-${i + 1}`, streamVersion: 2, duplicate: false });
+      expect(new Set(Array.from({ length: 12 }, (_, i) => value(i).firstPosition)).size).toBe(12);
+      const onOne = results.slice(12, 16);
+      expect(onOne.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(onOne.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason))
+        .toEqual(Array.from({ length: 3 }, () => expect.objectContaining({ name: VersionConflictError.name, actual: 2 })));
+      expect(value(17)).toMatchObject({ ...value(16), duplicate: true });
+      expect(results[18]).toMatchObject({ status: 'rejected', reason: expect.any(IdempotencyKeyReusedError) });
+      expect(await countEvents(db.pool)).toBe(1 + 24 + 1 + 1);
+      for (let i = 0; i < 12; i++) {
+        const [a, b] = await ledger.readStream(`task:G-${i + 1}`);
+        expect([a.globalPosition, b.globalPosition, b.prevPosition]).toEqual([value(i).firstPosition, value(i).lastPosition, value(i).firstPosition]);
+      }
+      expect(await ledger.verify()).toMatchObject({ ok: true });
+    });
+
+    it('answers each append of a group the server refuses as a whole on its own', async () => {
+      await grouped.append('task:G-0', [ev()]);
+      const eventId = uuidv7();
+      const results = await Promise.allSettled([
+        grouped.append('task:G-0', [ev('TaskProgressReported')]),
+        grouped.append('task:G-1', [{ ...ev(), eventId }]),
+        grouped.append('task:G-2', [ev()]),
+        grouped.append('task:G-3', [{ ...ev(), eventId }]), // the same event id: the group's insert fails
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect(await countEvents(db.pool)).toBe(4);
+      expect(await ledger.verify()).toMatchObject({ ok: true });
     });
   });
 

@@ -121,6 +121,10 @@ export type AppendSigner = { keyId: string; signAsync(message: Buffer): Promise<
 export type LedgerOptions = {
   upcasters?: Upcaster[];
   signer?: AppendSigner;
+  /** Commit concurrent appends together (default true; false: each append in its own transaction). */
+  groupCommit?: boolean;
+  /** Group commits in flight at once (default 4). */
+  groupsInFlight?: number;
   maxPayloadBytes?: number;
   maxEventsPerAppend?: number;
 };
@@ -164,6 +168,11 @@ type EventRow = {
  */
 export class Ledger {
   private readonly upcasters = new Map<string, Upcaster>();
+  /** Appends waiting for the commits in flight to end (group commit). */
+  private readonly waiting: Waiting[] = [];
+  private committing = 0;
+  /** Streams with appends in a group being committed, and how many. */
+  private readonly streamsInFlight = new Map<string, number>();
   private readonly maxPayloadBytes: number;
   private readonly maxEventsPerAppend: number;
 
@@ -194,18 +203,99 @@ export class Ledger {
       throw new LedgerInputError('idempotency_key.invalid', 'idempotencyKey', 'Idempotency key must be 1 to 200 characters');
     }
     const prepared = await this.prepare(streamId, events, options.metadata, key);
-    const fingerprint = fingerprintOf(options.request ?? prepared.fingerprint);
+    const append: Append = {
+      streamId, expected, expectedOption: options.expectedVersion, key: key ?? null,
+      fingerprint: fingerprintOf(options.request ?? prepared.fingerprint), json: prepared.json, count: events.length,
+    };
+    if (this.session || this.options.groupCommit === false) return this.appendAlone(append);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ...append, resolve, reject });
+      this.commitWaiting();
+    });
+  }
 
+  /**
+   * Group commit. Appends that arrive while earlier ones are being committed wait, and are then
+   * committed together: one transaction, one commit (one WAL flush), one gap-free section for all of
+   * them (ledger_append_group). Each caller is answered only when that transaction has committed,
+   * with its own result or its own refusal; a lone single-event append goes alone (ledger_append),
+   * so a single writer waits for nobody. At most `groupsInFlight` commits run at once, and appends to
+   * one stream are never in two of them.
+   */
+  private commitWaiting(): void {
+    while (this.committing < (this.options.groupsInFlight ?? GROUPS_IN_FLIGHT) && this.waiting.length > 0) {
+      // A stream with appends in flight is left to a later group, so that the appends to one stream
+      // reach the server in the order they were made (two groups in flight could arrive swapped).
+      const blocked = new Set(this.streamsInFlight.keys());
+      const group: Waiting[] = [];
+      let events = 0;
+      for (let i = 0; i < this.waiting.length && group.length < MAX_GROUP_APPENDS; i++) {
+        const a = this.waiting[i];
+        if (blocked.has(a.streamId)) continue;
+        if (group.length > 0 && events + a.count > this.maxEventsPerAppend) {
+          blocked.add(a.streamId);
+          continue;
+        }
+        group.push(a);
+        events += a.count;
+        this.waiting.splice(i--, 1);
+      }
+      if (group.length === 0) return;
+      for (const a of group) this.streamsInFlight.set(a.streamId, (this.streamsInFlight.get(a.streamId) ?? 0) + 1);
+      this.committing++;
+      void this.commitGroup(group).finally(() => {
+        for (const a of group) {
+          const left = this.streamsInFlight.get(a.streamId)! - 1;
+          if (left === 0) this.streamsInFlight.delete(a.streamId);
+          else this.streamsInFlight.set(a.streamId, left);
+        }
+        this.committing--;
+        this.commitWaiting();
+      });
+    }
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    if (group.length === 1 && group[0].count === 1) {
+      await this.appendAlone(group[0]).then(group[0].resolve, group[0].reject);
+      return;
+    }
+    let results: GroupResult[];
+    try {
+      const items = group.map((a) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
+        + `"f":"${a.fingerprint}","e":${a.json}}`);
+      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1) AS r', [`[${items.join(',')}]`])).rows[0].r;
+    } catch (error) {
+      // The connection failed: whether the group committed is unknown, as for a lone append.
+      if (!(error as { code?: string }).code) {
+        for (const a of group) a.reject(error);
+        return;
+      }
+      // Refused as a whole (a deadlock with a transaction holding two of its streams, a key raced by a
+      // lone append, input the server rejects): each append on its own, in order, with its own answer.
+      for (const a of group) await this.appendAlone(a).then(a.resolve, a.reject);
+      return;
+    }
+    group.forEach((a, i) => {
+      const r = results[i];
+      if (!('error' in r)) a.resolve(toAppendResult(a.streamId, r));
+      else if (r.error === 'RL409') a.reject(new VersionConflictError(a.streamId, a.expectedOption ?? 'any', r.actual));
+      else a.reject(new IdempotencyKeyReusedError(a.streamId, a.key ?? ''));
+    });
+  }
+
+  /** One append in its own transaction (ledger_append), or on the transaction's connection. */
+  private async appendAlone({ streamId, expected, expectedOption, key, fingerprint, json }: Append): Promise<AppendResult> {
     try {
       const { rows } = await this.query<{ r: StoredResult }>(
         'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
-        [streamId, expected, key ?? null, fingerprint, prepared.json],
+        [streamId, expected, key, fingerprint, json],
       );
       return toAppendResult(streamId, rows[0].r);
     } catch (error) {
       const pgError = error as { code?: string; detail?: string; constraint?: string };
       if (pgError.code === 'RL409') {
-        throw new VersionConflictError(streamId, options.expectedVersion ?? 'any', Number(pgError.detail));
+        throw new VersionConflictError(streamId, expectedOption ?? 'any', Number(pgError.detail));
       }
       if (pgError.code === 'RL422') throw new IdempotencyKeyReusedError(streamId, key ?? '');
       // Appends to one stream are serialised, so the only possible race left is two appends with the
@@ -609,6 +699,18 @@ const parseExpectedVersion = (expected: ExpectedVersion | undefined): number | n
 
 /** The jsonb that ledger_append returns and ledger_idempotency stores. */
 type StoredResult = Omit<AppendResult, 'streamId' | 'duplicate'> & { duplicate?: boolean };
+/** What ledger_append_group answers for one append of the group. */
+type GroupResult = StoredResult | { error: 'RL409'; actual: number } | { error: 'RL422' };
+
+/** An append ready for the server: checked, its events as JSON, its request's fingerprint. */
+type Append = {
+  streamId: string; expected: number | null; expectedOption: ExpectedVersion | undefined; key: string | null;
+  fingerprint: string; json: string; count: number;
+};
+type Waiting = Append & { resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
+/** Commits in flight at once, and appends in one group. */
+const GROUPS_IN_FLIGHT = 4;
+const MAX_GROUP_APPENDS = 256;
 
 const toAppendResult = (streamId: string, r: StoredResult): AppendResult => ({
   streamId,

@@ -117,6 +117,190 @@ END
 $$;
 `;
 
+/**
+ * Group commit (migration 4): the appends of several callers in one transaction, so one commit (one
+ * WAL flush) and one gap-free section serve them all. Each item is decided as ledger_append decides
+ * one append, in the order given: its idempotency key (a retry gets the first result, another request
+ * under the key RL422), then its expected version against the stream as the items before it left it
+ * (RL409 with the actual version); what is accepted is appended with positions reserved once for the
+ * whole group. A refused item is reported in the result, not raised, so the others still commit.
+ * Every stream of the group is locked first, in one order, so two groups never wait on each other.
+ */
+const ledgerAppendGroup = `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
+-- one transaction for all. Returns, per item, ledger_append's result or { error: 'RL409', actual } or
+-- { error: 'RL422' }.
+CREATE FUNCTION ledger_append_group(p_items jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  n integer := jsonb_array_length(p_items);
+  v_item jsonb;
+  v_events jsonb;
+  v_stream text;
+  v_key text;
+  v_slot integer;
+  v_expected integer;
+  v_version integer;
+  v_position bigint;
+  v_hash bytea;
+  v_same integer;
+  v_count integer;
+  -- The group's streams (slots) with, per slot, the head as stored and as the group leaves it.
+  v_streams text[];
+  v_versions integer[];
+  v_stored_versions integer[];
+  v_heads_position bigint[];
+  v_heads_hash bytea[];
+  v_touched boolean[];
+  -- Idempotency keys already stored for the group's items, and the keys accepted in this group.
+  v_stored jsonb;
+  v_keys text[] := '{}';
+  v_key_items integer[] := '{}';
+  v_results jsonb[] := array_fill(NULL::jsonb, ARRAY[n]);
+  v_same_as integer[] := array_fill(NULL::integer, ARRAY[n]);
+  v_accepted integer[] := '{}';
+  v_total integer := 0;
+  v_first bigint;
+  v_item_first bigint;
+  v_next bigint;
+  v_now timestamptz;
+  v_recorded text;
+  m integer := 0;
+  i integer;
+  j integer;
+  a_position bigint[] := '{}';
+  a_prev_position bigint[] := '{}';
+  a_version integer[] := '{}';
+  a_prev_hash bytea[] := '{}';
+  a_hash bytea[] := '{}';
+  a_stream text[] := '{}';
+  a_key text[] := '{}';
+  a_event jsonb[] := '{}';
+BEGIN
+  SELECT array_agg(s ORDER BY hashtext(s), s) INTO v_streams FROM (SELECT DISTINCT x->>'s' AS s FROM jsonb_array_elements(p_items) x) t;
+  -- One append per stream at a time, until commit (the lock ledger_append takes), in ascending order
+  -- of the lock, so that two groups never wait on each other in a cycle.
+  PERFORM pg_advisory_xact_lock(72461839, hashtext(s)) FROM unnest(v_streams) WITH ORDINALITY u(s, o) ORDER BY o;
+  SELECT array_agg(coalesce(h.version, 0) ORDER BY u.o), array_agg(h.head_position ORDER BY u.o),
+         array_agg(coalesce(h.head_hash, ''::bytea) ORDER BY u.o), array_agg(false ORDER BY u.o)
+    INTO v_versions, v_heads_position, v_heads_hash, v_touched
+    FROM unnest(v_streams) WITH ORDINALITY u(s, o) LEFT JOIN ledger_streams h ON h.stream_id = u.s;
+  v_stored_versions := v_versions;
+  SELECT jsonb_object_agg(d.stream_id || E'\\n' || d.idempotency_key, jsonb_build_array(d.fingerprint, d.result)) INTO v_stored
+    FROM ledger_idempotency d JOIN (SELECT x->>'s' AS s, x->>'k' AS k FROM jsonb_array_elements(p_items) x WHERE x->>'k' IS NOT NULL) q
+      ON d.stream_id = q.s AND d.idempotency_key = q.k;
+
+  FOR i IN 0 .. n - 1 LOOP
+    v_item := p_items -> i;
+    v_stream := v_item->>'s';
+    v_key := v_item->>'k';
+    IF v_key IS NOT NULL THEN
+      -- A retry of an append already stored gets its result; another request under the key RL422.
+      IF v_stored ? (v_stream || E'\\n' || v_key) THEN
+        v_results[i + 1] := CASE WHEN v_stored->(v_stream || E'\\n' || v_key)->>0 = v_item->>'f'
+          THEN (v_stored->(v_stream || E'\\n' || v_key)->1) || '{"duplicate": true}' ELSE '{"error": "RL422"}' END;
+        CONTINUE;
+      END IF;
+      -- The same key accepted earlier in this group: the same request gets its result (a duplicate).
+      v_same := array_position(v_keys, v_stream || E'\\n' || v_key);
+      IF v_same IS NOT NULL THEN
+        v_same := v_key_items[v_same];
+        IF p_items->v_same->>'f' = v_item->>'f' THEN v_same_as[i + 1] := v_same;
+        ELSE v_results[i + 1] := '{"error": "RL422"}';
+        END IF;
+        CONTINUE;
+      END IF;
+    END IF;
+    v_slot := array_position(v_streams, v_stream);
+    v_expected := (v_item->>'x')::integer;
+    IF v_expected IS NOT NULL AND v_expected <> v_versions[v_slot] THEN
+      v_results[i + 1] := jsonb_build_object('error', 'RL409', 'actual', v_versions[v_slot]);
+      CONTINUE;
+    END IF;
+    v_count := jsonb_array_length(v_item->'e');
+    v_versions[v_slot] := v_versions[v_slot] + v_count;
+    IF v_key IS NOT NULL THEN
+      v_keys := v_keys || (v_stream || E'\\n' || v_key);
+      v_key_items := v_key_items || i;
+    END IF;
+    v_accepted := v_accepted || i;
+    v_total := v_total + v_count;
+  END LOOP;
+
+  IF v_total > 0 THEN
+    -- Gap-free feed, step 1 of 2, as in ledger_append: no write before this point, so the
+    -- transaction id is taken here, with every position of the group.
+    PERFORM pg_advisory_lock(7246183901);
+    PERFORM pg_current_xact_id();
+    v_now := clock_timestamp();
+    v_first := nextval('ledger_position_seq');
+    IF v_total > 1 THEN PERFORM setval('ledger_position_seq', v_first + v_total - 1); END IF;
+    PERFORM pg_advisory_unlock(7246183901);
+    v_recorded := to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+
+    -- The chains, from the heads as stored, stream by stream in the order of the items.
+    v_versions := v_stored_versions;
+    v_next := v_first;
+    FOREACH i IN ARRAY v_accepted LOOP
+      v_item := p_items -> i;
+      v_stream := v_item->>'s';
+      v_key := v_item->>'k';
+      v_events := v_item->'e';
+      v_slot := array_position(v_streams, v_stream);
+      v_version := v_versions[v_slot];
+      v_position := v_heads_position[v_slot];
+      v_hash := v_heads_hash[v_slot];
+      v_item_first := v_next;
+      FOR j IN 0 .. jsonb_array_length(v_events) - 1 LOOP
+        m := m + 1;
+        v_version := v_version + 1;
+        a_position[m] := v_next;
+        a_prev_position[m] := v_position;
+        a_version[m] := v_version;
+        a_prev_hash[m] := v_hash;
+        a_stream[m] := v_stream;
+        a_key[m] := v_key;
+        a_event[m] := v_events -> j;
+        v_hash := ledger_event_hash(v_hash, (a_event[m]->>'eventId')::uuid, v_stream, v_version, v_next, v_position,
+          a_event[m]->>'type', (a_event[m]->>'schemaVersion')::integer, a_event[m]->'data', a_event[m]->'metadata',
+          (a_event[m]->>'occurredAt')::timestamptz, v_now, v_key);
+        a_hash[m] := v_hash;
+        v_position := v_next;
+        v_next := v_next + 1;
+      END LOOP;
+      v_versions[v_slot] := v_version;
+      v_heads_position[v_slot] := v_position;
+      v_heads_hash[v_slot] := v_hash;
+      v_touched[v_slot] := true;
+      v_results[i + 1] := jsonb_build_object('streamVersion', v_version, 'firstPosition', v_item_first, 'lastPosition', v_position,
+        'eventIds', jsonb_path_query_array(v_events, '$[*].eventId'), 'recordedAt', v_recorded);
+    END LOOP;
+
+    INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
+      schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash, key_id, signature)
+    SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, a_stream[k], a_version[k], a_prev_position[k],
+      ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
+      v_now, a_key[k], a_prev_hash[k], a_hash[k], ev->>'keyId', decode(ev->>'signature', 'base64')
+    FROM unnest(a_event) WITH ORDINALITY AS t(ev, k);
+
+    INSERT INTO ledger_streams (stream_id, version, head_position, head_hash, updated_at)
+    SELECT v_streams[o], v_versions[o], v_heads_position[o], v_heads_hash[o], v_now FROM generate_subscripts(v_streams, 1) o WHERE v_touched[o]
+    ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, head_position = EXCLUDED.head_position,
+      head_hash = EXCLUDED.head_hash, updated_at = EXCLUDED.updated_at;
+
+    IF array_length(v_key_items, 1) > 0 THEN
+      INSERT INTO ledger_idempotency (stream_id, idempotency_key, fingerprint, result)
+      SELECT p_items->u.i->>'s', p_items->u.i->>'k', p_items->u.i->>'f', v_results[u.i + 1] FROM unnest(v_key_items) AS u(i);
+    END IF;
+  END IF;
+
+  FOR i IN 1 .. n LOOP
+    IF v_same_as[i] IS NOT NULL THEN v_results[i] := v_results[v_same_as[i] + 1] || '{"duplicate": true}'; END IF;
+  END LOOP;
+  RETURN to_jsonb(v_results);
+END
+$$;
+`;
+
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   {
     version: 1,
@@ -259,6 +443,11 @@ CREATE TABLE ledger_signing_keys (
 -- The checkpointed consumer (consumer.ts) had no user but its own test: the projector keeps its own.
 DROP TABLE ledger_checkpoints;
 `,
+  },
+  {
+    version: 4,
+    name: 'group commit: the appends of several callers in one transaction',
+    sql: ledgerAppendGroup,
   },
 ];
 

@@ -113,6 +113,25 @@ describe.each(testEngines())('who may write what, on $name PostgreSQL', (engine)
     await refused('/api/v1/inspections/kt-cchc-2022/events', examples.inspectionConcluded(), `demo-dept-${UNITS.culture}`, 403, 'auth.not_your_record');
   });
 
+  it('reads events stored before their version 2 through the upcasters: a v1 draft is appraised by an admin only, a v1 team records no visits', async () => {
+    // As an older release stored them: no appraisalUnitId, no memberUnitIds.
+    const { appraisalUnitId: _a, ...v1Draft } = examples.draftRegistered().data;
+    await t.ledger.append('legal-document:qppl-v1', [{ ...examples.draftRegistered(), data: v1Draft, schemaVersion: 1 }]);
+    await refused('/api/v1/legal-documents/qppl-v1/events', examples.draftAppraised(), OTHER, 403, 'auth.not_your_record');
+    await ok('/api/v1/legal-documents/qppl-v1/events', examples.draftAppraised());
+    await ok('/api/v1/inspections/kt-v1/events', examples.inspectionPlanned());
+    const { memberUnitIds: _m, ...v1Team } = examples.inspectionTeamFormed().data;
+    await t.ledger.append('inspection:kt-v1', [{ ...examples.inspectionTeamFormed(), data: v1Team, schemaVersion: 1 }]);
+    await refused('/api/v1/inspections/kt-v1/events', examples.unitInspected(), OTHER, 403, 'auth.not_your_record');
+    await ok('/api/v1/inspections/kt-v1/events', examples.unitInspected(), OWN);
+    // The app reads them as version 2 (the stored rows stay version 1).
+    const read = async (streamId: string) => (await get(`/api/v1/audit/streams/${streamId}`, 'demo-inspector').expect(200)).body.events[0];
+    expect(await read('legal-document:qppl-v1')).toMatchObject({ schemaVersion: 2, data: { ...v1Draft, appraisalUnitId: null } });
+    const team = (await get('/api/v1/audit/streams/inspection:kt-v1', 'demo-inspector').expect(200)).body.events[1];
+    expect(team).toMatchObject({ type: 'InspectionTeamFormed', schemaVersion: 2, data: { memberUnitIds: [] } });
+    expect((await t.ledger.readStream('legal-document:qppl-v1'))[0]).toMatchObject({ schemaVersion: 1 });
+  });
+
   it('a merged unit\'s key is refused (unit.inactive); the unit it was merged into records its earlier work late', async () => {
     await refused('/api/v1/tasks/T-LD/events', examples.taskCompleted({ occurredAt: '2022-11-20' }), 'demo-dept-phong-lao-dong', 403, 'unit.inactive');
     const res = await t.post('/api/v1/tasks/T-LD/events', examples.taskCompleted({ occurredAt: '2022-11-20' }), { token: OWN, key: freshKey() });
