@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import { examples } from '@reform-ledger/domain';
 import { Ledger, openDatabase } from '@reform-ledger/ledger';
 import { CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, TemporalStore, ViewReader } from '@reform-ledger/projections';
-import type { WriteContext } from '../../apps/api/src/events/command-path';
-import { RecordEvent, RecordEventHandler } from '../../apps/api/src/events/commands';
+import { RecordEvent, RecordEventHandler, WriteContext } from '@reform-ledger/api';
 import { DRIVES, generateProvince, PLANS, YEARS } from './province';
 
 const TARGET = Number(process.env.GROWTH_EVENTS ?? 2_000_000);
