@@ -534,7 +534,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Each view: its reducer's version, its generations (version, status, checkpoint), and any rebuild in progress */
+        /** Each view: its reducer's version, its generations (version, status, checkpoint), and any rebuild queued or in progress */
         get: operations["AdminViewsController_list"];
         put?: never;
         post?: never;
@@ -553,7 +553,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a rebuild of a view (202); follow it with GET /api/v1/admin/views */
+        /** Queue a rebuild of a view (202; rebuilds run one at a time, in order); follow it with GET /api/v1/admin/views */
         post: operations["AdminViewsController_rebuild"];
         delete?: never;
         options?: never;
@@ -581,6 +581,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refused attempts, newest first: a key missing, unknown or revoked (401), or not allowed (403); with the key, role and unit when known, the client address and the request id
+         * @description Kept outside the event ledger (nothing was recorded) for 30 days or 100,000 entries, whichever comes first (REFUSALS_RETENTION_DAYS, REFUSALS_RETENTION_ENTRIES).
+         */
+        get: operations["RefusalsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -593,6 +613,7 @@ export interface components {
              * @example phong-noi-vu
              */
             unitId?: string;
+            /** @description What the key is for (one line) */
             label?: string;
         };
         UnitRegisteredData: {
@@ -1349,6 +1370,29 @@ export interface components {
             /** @description Pass as `after` for the next page */
             next: number | null;
         };
+        Refusals: {
+            refusals: {
+                id: number;
+                /** @description When it was refused (database clock, UTC) */
+                at: string;
+                /** @description 401 or 403 */
+                status: number;
+                /** @description The problem's code, e.g. auth.invalid_key */
+                code: string;
+                method: string;
+                path: string;
+                /** @description The client's address */
+                address: string;
+                /** @description As in the log and the problem's requestId */
+                requestId: string;
+                /** @description The key, when it was known (403, or 401 for a revoked key) */
+                keyId?: string;
+                role?: string;
+                unitId?: string;
+            }[];
+            /** @description Pass as `after` for the next (older) page */
+            next: number | null;
+        };
         Diff: {
             /** @enum {string} */
             view: "plan-progress" | "inspection-log" | "recruitment-pipeline" | "legal-register";
@@ -1578,7 +1622,13 @@ export interface components {
                     checkpoint: number;
                 }[];
                 rebuilding: {
-                    startedAt: string;
+                    /**
+                     * @description Queued behind other rebuilds, or rebuilding
+                     * @enum {string}
+                     */
+                    status: "queued" | "rebuilding";
+                    queuedAt: string;
+                    startedAt?: string;
                     position: number;
                     head: number;
                 } | null;
@@ -1586,9 +1636,12 @@ export interface components {
         };
         RebuildStarted: {
             view: string;
-            /** @enum {string} */
-            status: "rebuilding";
-            startedAt: string;
+            /**
+             * @description Rebuilds run one at a time, in the order asked
+             * @enum {string}
+             */
+            status: "queued";
+            queuedAt: string;
         };
     };
     responses: never;
@@ -1733,7 +1786,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too large: the body (1 MB; a batch 32 MB), an event's data (256 KiB) or a batch (1,000 items) */
+            /** @description Too large: the body (an event 256 KiB; a batch 4 MiB; any other request 16 KiB) or a batch (1,000 items) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1835,7 +1888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too large: the body (1 MB; a batch 32 MB), an event's data (256 KiB) or a batch (1,000 items) */
+            /** @description Too large: the body (an event 256 KiB; a batch 4 MiB; any other request 16 KiB) or a batch (1,000 items) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3443,7 +3496,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Rebuilding: the active generation keeps answering until the swap */
+            /** @description Queued: the active generation keeps answering until the swap */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3561,6 +3614,62 @@ export interface operations {
             };
             /** @description Not ready: the views have not applied the position asked for, or are being rebuilt (Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RefusalsController_list: {
+        parameters: {
+            query?: {
+                /** @description Recorded at or after this moment (a date: from the start of that day) */
+                from?: string;
+                /** @description Recorded at or before this moment (a date: to the end of that day) */
+                to?: string;
+                /** @description Page on: the `next` of the previous page (an id) */
+                after?: number;
+                /** @description At most this many events (1–10000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refusals"];
+                };
+            };
+            /** @description Invalid request: each field at fault with what to do (an unknown query parameter names the right one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This key may not do this (its role, or another unit's record) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
