@@ -8,7 +8,7 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { Database, KeyRing } from '@reform-ledger/ledger';
-import { ApiKeys } from './auth/api-keys';
+import { ApiKeys, KEY_CACHE_MS } from './auth/api-keys';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AUTH_FAILURES_PER_MINUTE, authFailuresFromEnv, AuthThrottle } from './auth/auth-throttle';
@@ -49,6 +49,8 @@ export type AppOptions = {
   refusalRetention?: RefusalRetention;
   /** Failed authentications a client address may make per minute before 429 (default AUTH_FAILURES_PER_MINUTE or 30). */
   authFailuresPerMinute?: number;
+  /** How long a verified API key is trusted before it is looked up again (default KEY_CACHE_MS): the bound on another process's revocation. */
+  keyCacheMs?: number;
 };
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -83,6 +85,7 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
     controllers: CONTROLLERS,
     providers: [
       { provide: 'DEMO_MODE', useValue: options.demo },
+      { provide: 'KEY_CACHE_MS', useValue: options.keyCacheMs ?? KEY_CACHE_MS },
       { provide: 'REFUSAL_RETENTION', useValue: options.refusalRetention ?? retentionFromEnv() },
       Refusals,
       ThrottlerStorageService,

@@ -25,6 +25,50 @@ const DEMO_DEPARTMENT = /^demo-dept-([A-Za-z0-9][A-Za-z0-9._~-]{0,127})$/;
 
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
+/** How long a process trusts a token it verified: the bound on a revocation made by another process (this one's take effect at once). */
+export const KEY_CACHE_MS = 2000;
+const KEY_CACHE_LIMIT = 10_000;
+
+/**
+ * The tokens this process verified in the last `ttlMs`, by their hash, with their actor: a write then
+ * needs no round trip for its key. Revoking here drops the key at once; a revocation by another process
+ * is seen when the entry expires. Unknown and revoked tokens are never kept.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, { actor: Actor; until: number }>();
+  private drops = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(tokenHash: string): Actor | undefined {
+    const entry = this.entries.get(tokenHash);
+    if (entry && entry.until > this.now()) return entry.actor;
+    if (entry) this.entries.delete(tokenHash);
+    return undefined;
+  }
+
+  /** What `set` is given: a token verified before a revocation here (read before it) is not kept. */
+  stamp(): number {
+    return this.drops;
+  }
+
+  set(tokenHash: string, actor: Actor, stamp: number): void {
+    if (this.ttlMs <= 0 || stamp !== this.drops) return;
+    this.entries.delete(tokenHash);
+    this.entries.set(tokenHash, { actor, until: this.now() + this.ttlMs });
+    if (this.entries.size > KEY_CACHE_LIMIT) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** Forgets every token of `keyId` (revoked). */
+  drop(keyId: string): void {
+    this.drops++;
+    for (const [tokenHash, { actor }] of this.entries) if (actor.keyId === keyId) this.entries.delete(tokenHash);
+  }
+}
+
 type Row = { key_id: string; role: Role; unit_id: string | null; label: string | null; created_at: string; revoked_at: string | null };
 const toKey = (row: Row): ApiKey => ({
   keyId: row.key_id,
@@ -43,11 +87,16 @@ const COLUMNS = `key_id, role, unit_id, label, to_char(created_at AT TIME ZONE '
  */
 @Injectable()
 export class ApiKeys implements OnModuleInit {
+  private readonly verified: VerifiedTokens;
+
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     private readonly ledger: Ledger,
     @Inject('DEMO_MODE') private readonly demo: boolean,
-  ) {}
+    @Inject('KEY_CACHE_MS') keyCacheMs: number,
+  ) {
+    this.verified = new VerifiedTokens(keyCacheMs);
+  }
 
   onModuleInit() {
     return underLock(this.db, 'api_keys schema', async (client) => {
@@ -73,20 +122,26 @@ export class ApiKeys implements OnModuleInit {
     );
   }
 
-  /** The actor behind a bearer token; 401 when it is unknown or revoked. */
+  /** The actor behind a bearer token; 401 when it is unknown or revoked. Verified once per KEY_CACHE_MS (VerifiedTokens). */
   async authenticate(token: string): Promise<Actor> {
-    const { rows } = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE token_hash = $1`, [hash(token)]);
+    const tokenHash = hash(token);
+    const kept = this.verified.get(tokenHash.toString('base64'));
+    if (kept) return kept;
+    const stamp = this.verified.stamp();
+    const { rows } = await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE token_hash = $1`, [tokenHash]);
     let row = rows[0];
     const department = DEMO_DEPARTMENT.exec(token);
     if (!row && this.demo && department && (await this.ledger.streamVersion(streamIdOf('unit', department[1]))) > 0) {
       // Demo mode: demo-dept-<unitId> exists for every registered unit, provisioned on first use.
       await this.insert(this.db.pool, token, token, 'department', department[1], 'demo');
-      row = (await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE token_hash = $1`, [hash(token)])).rows[0];
+      row = (await this.db.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE token_hash = $1`, [tokenHash])).rows[0];
     }
     if (!row) throw new Problem(401, 'auth.invalid_key');
     if (row.revoked_at !== null) throw new Problem(401, 'auth.revoked_key', { keyId: row.key_id, revokedAt: row.revoked_at });
     const { keyId, role, unitId } = toKey(row);
-    return { keyId, role, ...(unitId && { unitId }) };
+    const actor: Actor = { keyId, role, ...(unitId && { unitId }) };
+    this.verified.set(tokenHash.toString('base64'), actor, stamp);
+    return actor;
   }
 
   /** Issues a key; the token is returned once and never stored. */
@@ -112,6 +167,7 @@ export class ApiKeys implements OnModuleInit {
     const { rows } = await this.db.pool.query<Row>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE key_id = $1 RETURNING ${COLUMNS}`, [keyId]);
     if (!rows[0]) throw new Problem(404, 'api_key.not_found', { keyId });
+    this.verified.drop(keyId);
     return toKey(rows[0]);
   }
 }

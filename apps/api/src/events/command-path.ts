@@ -78,9 +78,10 @@ const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
 
 /**
  * One attempt of the command path: read the stream and fold it (from the state kept after the last
- * write: loadRecord), load what the decision and the rights read, authorise, answer a retried key with
- * its first result, check the pinned version, decide, append with the expected version. Reading the
- * stream before looking up the key means a concurrent retry that already sees the first write also
+ * write: loadRecord), load what the decision and the rights read, authorise, check the pinned version,
+ * decide, append with the expected version and the key. A retried key gets its first result: from the
+ * append, or, when the pinned version or the decision refuses it, from a look-up of the key. Reading
+ * the stream before looking up the key means a concurrent retry that already sees the first write also
  * finds its key.
  */
 const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, context: WriteContext): Promise<Recorded> => {
@@ -94,12 +95,24 @@ const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, co
   let missing: Ref[];
   while ((missing = authorityRefs(decider, command, state, world, author, loaded)).length > 0) await load(missing);
   authorise(decider, command, state, world, author);
-  const earlier = await ledger.findIdempotent(streamId, keyed.idempotencyKey, request);
-  if (earlier) return toRecorded(earlier);
+  // A retry whose first attempt moved the stream on, or whose decision is now refused (the record it
+  // created exists), is answered with the first result; otherwise the append answers it (ledger_append
+  // looks the key up first), so a write that goes through makes no separate round trip for its key.
+  const replayOr = async (refusal: Error) => {
+    const earlier = await ledger.findIdempotent(streamId, keyed.idempotencyKey, request);
+    if (earlier) return toRecorded(earlier);
+    throw refusal;
+  };
   if (keyed.expectedVersion !== undefined && keyed.expectedVersion !== version) {
-    throw new VersionConflictError(streamId, keyed.expectedVersion, version);
+    return replayOr(new VersionConflictError(streamId, keyed.expectedVersion, version));
   }
-  const events = decideCommand(decider, command, state, world);
+  let events: ReturnType<typeof decideCommand>;
+  try {
+    events = decideCommand(decider, command, state, world);
+  } catch (error) {
+    if (error instanceof DomainError) return replayOr(error);
+    throw error;
+  }
   const versions = SCHEMA_VERSIONS[keyed.kind] as Record<string, number>;
   const result = await ledger.append(
     streamId,

@@ -1,8 +1,10 @@
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { localDayOf } from '@reform-ledger/calendar';
 import { examples } from '@reform-ledger/domain';
+import { openDatabase } from '@reform-ledger/ledger';
 import { testEngines } from '@reform-ledger/ledger/testing';
-import { appUnderTest, freshKey, seedSkeleton } from '../testing';
+import { appUnderTest, freshKey, poster, seedSkeleton, startApp } from '../testing';
 
 const { UNITS, DOCUMENTS } = examples;
 const PROBLEM = /^application\/problem\+json/;
@@ -335,6 +337,22 @@ describe.each(testEngines())('command API v1 on $name PostgreSQL', (engine) => {
       const refused = await t.post('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: issued.body.token });
       expect(refused.status).toBe(401);
       expect(refused.body.code).toBe('auth.revoked_key');
+    });
+
+    it('refuses a revoked key at once in the process that revoked it, and in another once its trust in the key expires (keyCacheMs)', async () => {
+      const issued = await t.post('/api/v1/admin/api-keys', { role: 'department', unitId: UNITS.homeAffairs }).expect(201);
+      // Two more processes on the same database: one that trusts a verified key for no time, one for an hour.
+      const others = await Promise.all([0, 3_600_000].map(async (keyCacheMs) =>
+        startApp(await openDatabase({ databaseUrl: t.db.url, migrate: false }), { keyCacheMs, projector: false })));
+      try {
+        const write = (app: INestApplication) => poster(app)('/api/v1/tasks/T-07/events', examples.taskProgressReported(), { token: issued.body.token });
+        for (const app of [t.app, ...others]) expect((await write(app)).status).toBe(201);
+        await request(others[1].getHttpServer()).delete(`/api/v1/admin/api-keys/${issued.body.keyId}`).set('Authorization', 'Bearer demo-admin').expect(200);
+        // The revoking process at once, though it trusts a verified key for an hour; another process once its trust expires (here at once).
+        expect([(await write(others[1])).status, (await write(others[0])).status]).toEqual([401, 401]);
+      } finally {
+        await Promise.all(others.map((app) => app.close()));
+      }
     });
 
     it('stores only a hash of each token', async () => {
