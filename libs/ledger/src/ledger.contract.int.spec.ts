@@ -415,6 +415,22 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect(await ledger.readStream('r:none')).toEqual([]);
     });
 
+    it('reads several streams in one statement, each from its own version, in the order asked, upcast', async () => {
+      const upcasting = new Ledger(db.pool, { upcasters: [{ type: 'B', fromVersion: 1, upcast: (d: object) => ({ ...d, v2: true }) }] });
+      await ledger.append('m:1', [ev('A', { n: 1 }, '2022-01-01'), ev('B', { n: 2 }, '2022-11-20T08:00:00+07:00'), ev('C', { n: 3 })]);
+      await ledger.append('m:2', [ev('A', { n: 4 })]);
+      const stored = await ledger.readStream('m:1');
+      const read = await upcasting.readStreams([{ streamId: 'm:2' }, { streamId: 'm:none' }, { streamId: 'm:1', fromVersion: 2 }, { streamId: 'm:2', fromVersion: 2 }]);
+      expect(read.map((events) => events.map((e) => [e.streamId, e.streamVersion, e.type]))).toEqual([
+        [['m:2', 1, 'A']], [], [['m:1', 2, 'B'], ['m:1', 3, 'C']], [],
+      ]);
+      expect(read[2][0]).toEqual({
+        globalPosition: stored[1].globalPosition, eventId: stored[1].eventId, streamId: 'm:1', streamVersion: 2, type: 'B', schemaVersion: 2,
+        data: { n: 2, v2: true }, occurredAt: '2022-11-20T01:00:00.000000Z',
+      });
+      expect(await ledger.readStreams([])).toEqual([]);
+    });
+
     it('cuts valid time by the ledger\'s calendar: a date is its whole day in the zone; a date-only fact stays its date', async () => {
       await ledger.append('v:1', [ev('A', {}, '2022-11-30'), ev('B', {}, '2022-11-30T23:00:00Z'), ev('C', {}, '2022-12-01'), ev('D', {}, '2022-11-30T16:59:59+00:00')]);
       const types = (events: StoredEvent[]) => events.map((e) => e.type);

@@ -4,7 +4,7 @@ import {
 } from '@reform-ledger/domain';
 import { AppendResult, ConcurrentAppendError, Ledger, VersionConflictError } from '@reform-ledger/ledger';
 import type { Actor } from '../auth/api-keys';
-import { loadRecord } from './folded-streams';
+import { Folded, keptState, loadRecords } from './folded-streams';
 import type { Submission } from './validate';
 
 /** What a write returns; a retry with the same key returns the same body. */
@@ -43,23 +43,26 @@ const toRecorded = (r: AppendResult): Recorded => ({
   recordedAt: r.recordedAt,
 });
 
-/** The other records a decision reads, each folded to its current state; `load` adds more. */
+/**
+ * The records a decision reads, each folded to its current state (loadRecords); `load` adds more, all
+ * that are missing in one read. `world` answers only for what was loaded.
+ */
 const worldOf = (ledger: Ledger) => {
-  const states = new Map<string, { status: string }>();
+  const states = new Map<string, Folded>();
   const get = (kind: RecordKind) => (id: string): any => {
-    const state = states.get(streamIdOf(kind, id));
-    if (!state) throw new Error(`Decision read ${kind} ${id} without declaring it in needs()`);
-    return state;
+    const folded = states.get(streamIdOf(kind, id));
+    if (!folded) throw new Error(`Decision read ${kind} ${id} without declaring it in needs()`);
+    return folded.state;
   };
   const world: World = { unit: get('unit'), document: get('document'), plan: get('plan') };
   const loaded = (ref: Ref) => states.has(streamIdOf(ref.kind, ref.id));
   const load = async (refs: Ref[]) => {
-    for (const ref of refs) {
-      const key = streamIdOf(ref.kind, ref.id);
-      if (!states.has(key)) states.set(key, (await loadRecord(ledger, ref.kind, ref.id)).state);
-    }
+    const missing = [...new Map(refs.filter((ref) => !loaded(ref)).map((ref) => [streamIdOf(ref.kind, ref.id), ref])).values()];
+    if (missing.length === 0) return;
+    (await loadRecords(ledger, missing)).forEach((folded, i) => states.set(streamIdOf(missing[i].kind, missing[i].id), folded));
   };
-  return { world, loaded, load };
+  const folded = (ref: Ref) => states.get(streamIdOf(ref.kind, ref.id))!;
+  return { world, loaded, load, folded };
 };
 
 /** A submission made ready once, before any attempt: its text normalised, and what identifies it for its key. */
@@ -87,11 +90,17 @@ const prepare = (keyed: Keyed, context: WriteContext): Prepared => {
 const attempt = async (ledger: Ledger, { keyed, command, request }: Prepared, context: WriteContext): Promise<Recorded> => {
   const decider = DECIDERS[keyed.kind];
   const streamId = streamIdOf(keyed.kind, keyed.id);
-  const { state, version } = await loadRecord(ledger, keyed.kind, keyed.id);
-  const { world, loaded, load } = worldOf(ledger);
+  const author = command.author!;
+  const { world, loaded, load, folded } = worldOf(ledger);
+  // One read for the record and what the decision most likely reads with it: what it needs on the
+  // state kept in memory (if any), and a department's own unit (authorise reads it). Then whatever
+  // the state as read needs beyond that.
+  const record: Ref = { kind: keyed.kind, id: keyed.id };
+  const guess = keptState(ledger, keyed.kind, keyed.id) ?? decider.initialState;
+  await load([record, ...decider.needs(command, guess), ...(author.role === 'department' && author.unitId ? [{ kind: 'unit' as const, id: author.unitId }] : [])]);
+  const { state, version } = folded(record);
   await load(decider.needs(command, state));
   // Who may write reads the author's unit and the writers' (a merged unit passes its work on): load them until none is missing.
-  const author = command.author!;
   let missing: Ref[];
   while ((missing = authorityRefs(decider, command, state, world, author, loaded)).length > 0) await load(missing);
   authorise(decider, command, state, world, author);

@@ -1,7 +1,7 @@
 import { DECIDERS, DomainEvent, examples, fold, SCHEMA_VERSIONS } from '@reform-ledger/domain';
 import { Database, Ledger } from '@reform-ledger/ledger';
 import { TestDatabase, testEngines } from '@reform-ledger/ledger/testing';
-import { loadRecord } from './folded-streams';
+import { loadRecord, loadRecords } from './folded-streams';
 
 const STREAM = 'recruitment:vc-2022';
 const toNew = (e: DomainEvent) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data, schemaVersion: (SCHEMA_VERSIONS.recruitment as Record<string, number>)[e.type] });
@@ -32,11 +32,11 @@ describe.each(testEngines())('states kept between writes, on $name PostgreSQL', 
     await append(examples.recruitmentPlanApproved(), examples.noticePublished(), application(1), application(2));
     expect(JSON.stringify((await loadRecord(ledger, 'recruitment', 'vc-2022')).state)).toBe(JSON.stringify(await folded()));
     await append(examples.eligibilityDecided({ applicationId: 'VC-1' }), examples.applicationWithdrawn({ applicationId: 'VC-2' }), application(3));
-    const reads: number[] = [];
-    const spy = jest.spyOn(ledger, 'readStream').mockImplementation(async function (this: Ledger, ...args) {
-      reads.push(args[1]?.fromVersion ?? 1);
+    const reads: (number | undefined)[] = [];
+    const spy = jest.spyOn(ledger, 'readStreams').mockImplementation(async function (this: Ledger, ...args) {
+      reads.push(...args[0].map((r) => r.fromVersion));
       spy.mockRestore();
-      return this.readStream(...args);
+      return this.readStreams(...args);
     });
     const loaded = await loadRecord(ledger, 'recruitment', 'vc-2022');
     expect(reads).toEqual([4]); // from the kept version (checked to be the same event), not from 1
@@ -67,5 +67,20 @@ describe.each(testEngines())('states kept between writes, on $name PostgreSQL', 
     expect(loaded.version).toBe(7);
     expect(JSON.stringify(loaded.state)).toBe(JSON.stringify(await folded()));
     expect(loaded.state).toMatchObject({ applications: expect.objectContaining({ size: 5 }) });
+  });
+
+  it('loads several records in one read, each from its own kept version, and a record with no events as its initial state', async () => {
+    await ledger.append('unit:u-1', [toNew(examples.unitRegistered({ name: 'Đơn vị 1' }))]);
+    const reads: { streamId: string; fromVersion?: number }[][] = [];
+    const original = ledger.readStreams.bind(ledger);
+    const spy = jest.spyOn(ledger, 'readStreams').mockImplementation((streams) => {
+      reads.push(streams);
+      return original(streams);
+    });
+    const loaded = await loadRecords(ledger, [{ kind: 'recruitment', id: 'vc-2022' }, { kind: 'unit', id: 'u-1' }, { kind: 'unit', id: 'khong-co' }]);
+    spy.mockRestore();
+    expect(reads).toEqual([[{ streamId: STREAM, fromVersion: 7 }, { streamId: 'unit:u-1', fromVersion: 1 }, { streamId: 'unit:khong-co', fromVersion: 1 }]]);
+    expect(loaded.map((l) => [l.version, l.state.status])).toEqual([[7, 'open'], [1, 'active'], [0, 'absent']]);
+    expect(JSON.stringify(loaded[0].state)).toBe(JSON.stringify(await folded()));
   });
 });
