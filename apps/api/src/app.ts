@@ -7,6 +7,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
+import { destination } from 'pino';
 import { Database, KeyRing } from '@reform-ledger/ledger';
 import { ApiKeys, KEY_CACHE_MS } from './auth/api-keys';
 import { ApiKeysController } from './auth/api-keys.controller';
@@ -74,12 +75,14 @@ export const createApp = async (db: Database, options: AppOptions): Promise<INes
       ProjectionsModule.register(options.projector ?? true),
       CqrsModule.forRoot(),
       LoggerModule.forRoot({
-        pinoHttp: {
+        pinoHttp: [{
           level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
           genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
           redact: ['req.headers.authorization'],
           customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-        },
+        // Lines written to stdout asynchronously (a request does not wait for its log line); what is
+        // still buffered is written synchronously when the process exits.
+        }, destination({ dest: 1, sync: false })],
       }),
     ],
     controllers: CONTROLLERS,
