@@ -101,6 +101,7 @@ const main = async () => {
     const concurrent = async (system: string, one: (w: number, i: number) => Promise<unknown>) => {
       const per = Math.ceil(CONCURRENT / 32);
       const lat: number[] = [];
+      const cpu = process.cpuUsage();
       const s = await timed(async () => {
         await Promise.all(Array.from({ length: 32 }, async (_, w) => {
           for (let i = 0; i < per; i++) {
@@ -110,7 +111,9 @@ const main = async () => {
           }
         }));
       });
-      record({ scenario: '(b) 32 concurrent writers', system, eventsPerSec: (per * 32) / s, p50: percentile(lat, 50), p99: percentile(lat, 99) });
+      const used = process.cpuUsage(cpu);
+      record({ scenario: '(b) 32 concurrent writers', system, eventsPerSec: (per * 32) / s, p50: percentile(lat, 50), p99: percentile(lat, 99),
+        note: `client CPU ${(((used.user + used.system) / 1e6 / s) * 100).toFixed(0)} % of a core` });
     };
     await concurrent('raw', (w, i) => pool.query(`INSERT INTO raw_events (${RAW_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, rawValues(i, `b-${run}-${w}`, i + 1)));
     await concurrent('ledger', (w, i) => ledger.append(`b-${run}-${w}`, [{ type: 'TaskCompleted', data: payload(i), occurredAt: '2022-11-20' }], { expectedVersion: i }));
