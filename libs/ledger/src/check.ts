@@ -63,6 +63,8 @@ export class LedgerCheck {
   private headsChecked = 0;
   private readonly recent = new Set<string>();
   private pending: ExportedEvent[] = [];
+  /** Heads kept outside the database (trusted) that are not among its heads. */
+  private readonly deletedHeads: TreeHead[];
 
   constructor(private readonly options: CheckOptions) {
     const start = options.start;
@@ -84,6 +86,8 @@ export class LedgerCheck {
       if (!known) bySize.set(h.treeSize, h);
     }
     this.heads = [...bySize.values()].filter((h) => h.treeSize > this.tree.size).sort((a, b) => a.treeSize - b.treeSize);
+    const stored = new Set((options.heads ?? []).map((h) => h.signature));
+    this.deletedHeads = options.keys ? (options.trusted ?? []).filter((h) => !stored.has(h.signature)) : [];
   }
 
   /** Records a problem; the lowest position wins. A range (the tree against a head) yields to an exact position inside it. */
@@ -205,9 +209,13 @@ export class LedgerCheck {
       `Merkle tree (RFC 9162) against ${this.headsChecked} signed head${this.headsChecked === 1 ? '' : 's'}`];
     const t = this.treeBroken;
     const b = this.broken && (!t || this.broken.position <= t.range!.toPosition) ? this.broken : t;
+    // Every event matches, but a head the caller kept is gone: the ledger's signed heads were deleted (what bounded its recording times).
+    const gone = !b && this.deletedHeads[0];
     return {
-      ok: !b, checked: this.checked, checks,
+      ok: !b && !gone, checked: this.checked, checks,
       ...(b && { firstBrokenPosition: b.position, reason: b.reason, ...(t && { range: t.range }) }),
+      ...(gone && { reason: `the signed head of size ${gone.treeSize} (${gone.timestamp}), kept outside the database, is not among the ledger's heads: `
+        + 'signed heads were deleted (the events it covers still match it)' }),
       treeSize: this.tree.size, headsChecked: this.headsChecked, unsignedBeforeSigning: this.unsigned,
     };
   }
