@@ -120,7 +120,7 @@ export type BundleVerdict = Verdict & {
 export type VerifyBundleOptions = {
   /** The head the inspector kept (head.json). Without it, the bundle is checked against its own keys only. */
   trustedHead?: TreeHead;
-  /** Worker threads (default: one per core, at least 1; 0 checks on this thread). */
+  /** Worker threads (default: one per core, at least 1; 0 checks on this thread, as for events.ndjson of under two batches). */
   threads?: number;
   /** Bytes of events.ndjson handed out at a time, cut at a line's end (default 1 MiB). */
   batchBytes?: number;
@@ -141,7 +141,8 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
   let problem: string | undefined;
   let lineNo = 0;
   const trusted = options.trustedHead;
-  const threads = options.threads ?? ExaminePool.defaultThreads();
+  const batchBytes = options.batchBytes ?? BATCH_BYTES;
+  let threads = options.threads ?? ExaminePool.defaultThreads();
   // Batches in flight, applied in order: two per worker keeps both busy while the main thread reads.
   const inFlight: Promise<Examined>[] = [];
   const apply = (x: Examined) => {
@@ -150,7 +151,8 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
     check!.apply(x);
   };
 
-  const begin = () => {
+  const begin = (eventBytes: number) => {
+    if (eventBytes < 2 * batchBytes) threads = 0; // starting workers costs more than checking a few thousand events here
     const records = JSON.parse(small.get('keys.json')?.toString('utf8') ?? '[]') as PublicKeyRecord[];
     const heads = JSON.parse(small.get('heads.json')?.toString('utf8') ?? '[]') as TreeHead[];
     const start = JSON.parse(small.get('start.json')?.toString('utf8') ?? 'null') as BundleStart | null;
@@ -188,9 +190,9 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
 
   try {
     await readTar(input, {
-      file: (name) => {
+      file: (name, size) => {
         if (name === 'events.ndjson') {
-          if (!check) begin();
+          if (!check) begin(size);
           // Whole lines, about a megabyte at a time (a line never splits a UTF-8 character).
           let parts: Buffer[] = [];
           let bytes = 0;
@@ -204,7 +206,7 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
               parts.push(chunk);
               bytes += chunk.length;
               const cut = chunk.lastIndexOf(0x0a);
-              if (bytes < (options.batchBytes ?? BATCH_BYTES) || cut < 0) return;
+              if (bytes < batchBytes || cut < 0) return;
               const whole = Buffer.concat(parts, bytes);
               const end = bytes - chunk.length + cut + 1;
               parts = end < bytes ? [whole.subarray(end)] : [];
@@ -221,7 +223,7 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
         return { data: (chunk) => void parts.push(Buffer.from(chunk)), end: () => void small.set(name, Buffer.concat(parts)) };
       },
     });
-    if (!check) begin();
+    if (!check) begin(0);
   } finally {
     await Promise.allSettled(inFlight);
     await pool?.close();
@@ -277,8 +279,8 @@ const writeEntry = async (out: Writable, name: string, content: Buffer | Readabl
 
 type EntrySink = { data(chunk: Buffer): void | Promise<void>; end(): void | Promise<void> };
 
-/** Reads a tar as a stream: `file(name)` gives a sink for each regular file's content. */
-const readTar = async (input: Readable | Buffer, handlers: { file(name: string): EntrySink }) => {
+/** Reads a tar as a stream: `file(name, size)` gives a sink for each regular file's content. */
+const readTar = async (input: Readable | Buffer, handlers: { file(name: string, size: number): EntrySink }) => {
   let buffer: Buffer = Buffer.alloc(0);
   let sink: EntrySink | undefined;
   let remaining = 0;
@@ -316,7 +318,7 @@ const readTar = async (input: Readable | Buffer, handlers: { file(name: string):
       const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
       remaining = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
       padding = (BLOCK - (remaining % BLOCK)) % BLOCK;
-      sink = handlers.file(name);
+      sink = handlers.file(name, remaining);
       if (remaining === 0) {
         await sink.end();
         sink = undefined;
