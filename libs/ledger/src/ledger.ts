@@ -431,14 +431,22 @@ export class Ledger {
   /**
    * The global feed in position order, gap-free.
    *
-   * Why no event is ever skipped: a reader returns only events whose transaction id is below the
-   * xmin of its snapshot (the oldest transaction still in flight). Every transaction below xmin has
-   * ended, so those rows are final; any event that becomes visible later belongs to a transaction
-   * with an id >= xmin. ledger_append takes its transaction id and reserves its positions under one
-   * short advisory lock, so transaction-id order and position order agree: such a later event has a
-   * higher position than every event returned now, and a reader resuming after the last returned
-   * position finds it. Rows of in-flight appends are invisible; rows above an in-flight append wait
-   * until it ends (a bounded delay, never a gap).
+   * Why no event is ever skipped: every row carries a feed stamp (tx_id), a transaction id at least
+   * its own transaction's; a reader returns only rows whose stamp is below the xmin of its snapshot
+   * (the oldest transaction still in flight). Those rows' transactions have ended, so they are
+   * final. ledger_append and ledger_append_group take the stamp and reserve the positions under one
+   * short advisory lock, and a stamp never falls below the one before it (schema.ts, FEED_STAMP): so
+   * stamps grow with positions. Any event that becomes visible later has a stamp >= xmin, hence a
+   * position above every event returned now, and a reader resuming after the last returned position
+   * finds it. Rows of in-flight appends are invisible; rows above an in-flight append wait until it
+   * ends (a bounded delay, never a gap).
+   *
+   * A transaction that appends more than once (transaction()) took its id at its first append, and
+   * writers may reserve positions between its appends with later ids. Its later appends are stamped
+   * with the latest stamp, not its id, so they also wait for those writers: stamping them with the id
+   * (before migration 5) let a reader return them, and checkpoint past, while a writer in between
+   * was still in flight — that writer's events were then never read. Its first rows may be read
+   * before its later ones: the feed is in position order, not transaction by transaction.
    */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10000);
