@@ -389,6 +389,28 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect(leaves.rows.map((r) => Number(r.position))).toEqual([1, 2, 3]);
     });
 
+    it('does not wait for a transaction left open in another database of the same server', async () => {
+      const url = new URL(testDb.url);
+      url.pathname = '/postgres';
+      const other = new Pool({ connectionString: url.toString(), max: 1 });
+      const held = await other.connect();
+      try {
+        await held.query('BEGIN');
+        await held.query('SELECT pg_current_xact_id()'); // an id older than the appends below
+        await ledger.append('o:1', [ev()]);
+        await ledger.transaction(async (tx) => {
+          await tx.append('o:2', [ev()]);
+          await tx.append('o:3', [ev()]);
+        });
+        expect((await ledger.readAll()).map((e) => e.streamId)).toEqual(['o:1', 'o:2', 'o:3']);
+        expect(await ledger.headPosition()).toBe(3);
+        await held.query('ROLLBACK');
+      } finally {
+        held.release();
+        await other.end();
+      }
+    });
+
     it('lets a polling reader see every event of racing, slow-committing writers exactly once, in order', async () => {
       const writers = Array.from({ length: 8 }, async (_, w) => {
         const client = await db.pool.connect();

@@ -420,14 +420,16 @@ export class Ledger {
    * The global feed in position order, gap-free.
    *
    * Why no event is ever skipped: every row carries a feed stamp (tx_id), a transaction id at least
-   * its own transaction's; a reader returns only rows whose stamp is below the xmin of its snapshot
-   * (the oldest transaction still in flight). Those rows' transactions have ended, so they are
-   * final. ledger_append and ledger_append_group take the stamp and reserve the positions under one
+   * its own transaction's; a reader returns only rows whose stamp is below the horizon of its
+   * snapshot: the oldest transaction still in flight that could write here (the snapshot's xmin, less
+   * the transactions of other databases: ledger_feed_horizon, migration 6). Those rows' transactions
+   * have ended, so they are final. ledger_append and ledger_append_group take the stamp and reserve the positions under one
    * short advisory lock, and a stamp never falls below the one before it (schema.ts, FEED_STAMP): so
    * stamps grow with positions. Any event that becomes visible later has a stamp >= xmin, hence a
    * position above every event returned now, and a reader resuming after the last returned position
    * finds it. Rows of in-flight appends are invisible; rows above an in-flight append wait until it
-   * ends (a bounded delay, never a gap).
+   * ends (a bounded delay, never a gap). The stamp >= xmin argument holds for the horizon: a row that
+   * commits later belongs to a transaction of this database still in flight, which the horizon counts.
    *
    * A transaction that appends more than once (transaction()) took its id at its first append, and
    * writers may reserve positions between its appends with later ids. Its later appends are stamped
@@ -440,7 +442,7 @@ export class Ledger {
     const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10000);
     const { rows } = await this.feedQuery<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ledger_events
-        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE global_position > $1 AND tx_id < (SELECT ledger_feed_horizon())
           AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
           AND ($4::timestamptz IS NULL OR ${validFrom('$6')} <= $4)
         ORDER BY global_position LIMIT $5`,
@@ -465,7 +467,7 @@ export class Ledger {
       `SELECT global_position, stream_id, stream_version, type, schema_version, data,
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
          FROM ledger_events
-        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND ($2::text[] IS NULL OR type = ANY($2))
+        WHERE global_position > $1 AND tx_id < (SELECT ledger_feed_horizon()) AND ($2::text[] IS NULL OR type = ANY($2))
         ORDER BY global_position LIMIT $3`,
       [options.after ?? 0, options.types ?? null, Math.min(Math.max(options.limit ?? 1000, 1), 10000)],
     );
@@ -545,7 +547,7 @@ export class Ledger {
     for (;;) {
       const { rows } = await this.feedQuery<ExportedRow>(
         `SELECT ${EXPORT_COLUMNS} FROM ledger_events WHERE global_position > $1 AND global_position <= $2
-            AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND tx_id < (SELECT ledger_feed_horizon())
           ORDER BY global_position LIMIT $3`,
         [after, range.to ?? Number.MAX_SAFE_INTEGER, range.batchSize ?? 5000],
       );
@@ -558,7 +560,7 @@ export class Ledger {
   /** The highest position a gap-free reader can see now (0 when the ledger is empty). */
   async headPosition(): Promise<number> {
     const { rows } = await this.query<{ p: string | null }>(
-      `SELECT max(global_position) AS p FROM ledger_events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      `SELECT max(global_position) AS p FROM ledger_events WHERE tx_id < (SELECT ledger_feed_horizon())`,
     );
     return Number(rows[0].p ?? 0);
   }

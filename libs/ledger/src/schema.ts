@@ -485,6 +485,31 @@ CREATE SEQUENCE ledger_feed_stamp_seq AS bigint;
 ${ledgerAppend('CREATE OR REPLACE FUNCTION', 'in_lock', true, true)}
 ${ledgerAppendGroup('CREATE OR REPLACE FUNCTION', true)}`,
   },
+  {
+    version: 6,
+    name: 'the feed waits only for transactions that can write to this database',
+    sql: /* sql */ `
+-- Gap-free feed, step 2 (Ledger.readAll): a reader returns the rows whose feed stamp is below this.
+-- The snapshot's xmin would do, but it is the oldest transaction of the whole server: one left open
+-- in another database would hold the feed back. An id that pg_stat_activity shows held by a backend
+-- of another database can write no row here (a backend never changes database, an id is never handed
+-- out twice), so it is passed over; anything not known so (a prepared transaction, a session whose
+-- id the role may not see) still counts. Our own id counts too, as it does in xmin. Evaluate it once
+-- per statement: (SELECT ledger_feed_horizon()).
+CREATE FUNCTION ledger_feed_horizon() RETURNS xid8 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  s pg_snapshot := pg_current_snapshot();
+  h xid8;
+BEGIN
+  IF pg_snapshot_xmin(s) <> pg_snapshot_xmax(s) THEN
+    SELECT min(x) INTO h FROM pg_snapshot_xip(s) x
+     WHERE x::text::bigint % 4294967296 NOT IN (SELECT a.backend_xid::text::bigint FROM pg_stat_get_activity(NULL) a
+       WHERE a.backend_xid IS NOT NULL AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()));
+  END IF;
+  RETURN least(pg_current_xact_id_if_assigned(), coalesce(h, pg_snapshot_xmax(s)));
+END
+$$;`,
+  },
 ];
 
 const MIGRATION_LOCK = 7246183900;
