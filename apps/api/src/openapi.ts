@@ -128,7 +128,8 @@ export const SCHEMAS = {
   }),
   InspectionList: object({
     inspections: list(object({
-      inspectionId: string(), title: string(), leadUnitId: string(), periodFrom: date(), periodTo: date(),
+      inspectionId: string(), title: string(), leadUnitId: string(),
+      memberUnitIds: list(string(), 'The units on the team (InspectionTeamFormed): with the lead, they record visits and findings'), periodFrom: date(), periodTo: date(),
       status: string('planned until the first visit, in_progress until concluded', { enum: ['planned', 'in_progress', 'concluded'] }), targets: integer(), inspected: integer(),
       documentId: nullable(string('The inspection\'s plan or the document it carries out')), teamDocumentId: nullable(string('The decision forming the team')),
       concludedOn: nullable(date()), reportDocumentId: nullable(string('The report or notice that concludes it')), summary: nullable(string('The conclusion, as recorded')),

@@ -171,10 +171,12 @@ describe('the web app on the seed district', () => {
     await admin.context.close();
   }, 90_000);
 
+  /** Records an event as the admin (what a test sets up before a user acts on it). */
+  const post = (path: string, body: unknown, key: string) => call(`${app.url}${path}`, {
+    method: 'POST', headers: { Authorization: 'Bearer demo-admin', 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
+  });
+
   it('lets a department record a completion on its own open task: refused at the field when in the future, recorded once despite a lost answer and a double click, seen after reload', async () => {
-    const post = (path: string, body: unknown, key: string) => call(`${app.url}${path}`, {
-      method: 'POST', headers: { Authorization: 'Bearer demo-admin', 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
-    });
     const defined = await post('/api/v1/tasks/E2E-01/events', {
       type: 'TaskDefined', occurredAt: '2022-02-01', data: { planId: 'cchc-2022', title: 'Nhiệm vụ kiểm thử giao diện', field: 'chinh_quyen_so', leadUnitId: 'phong-noi-vu', dueOn: '2022-12-15' },
     }, 'e2e-define-E2E-01');
@@ -222,6 +224,35 @@ describe('the web app on the seed district', () => {
     expect(await events('TaskCompleted')).toBe(1);
     await page.reload();
     await page.locator('tr[data-task="E2E-01"]').getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 10/11/2022' }).waitFor();
+    await context.close();
+  }, 90_000);
+
+  it('gives a department on an inspection\'s team (not its lead) the visit form, and records the visit with its own key', async () => {
+    const inspection = '/api/v1/inspections/kt-e2e-team/events';
+    expect((await post(inspection, {
+      type: 'InspectionPlanned', occurredAt: '2022-03-01',
+      data: { title: 'Kiểm tra thử của đoàn liên ngành', leadUnitId: 'phong-tu-phap', targetUnitIds: ['ubnd-xa-nam-binh'], periodFrom: '2022-03-01', periodTo: '2022-12-31' },
+    }, 'e2e-team-planned')).status).toBe(201);
+    expect((await post(inspection, { type: 'InspectionTeamFormed', occurredAt: '2022-03-05', data: { memberUnitIds: ['phong-van-hoa-thong-tin'] } }, 'e2e-team-formed')).status).toBe(201);
+
+    // A unit neither leading it nor on its team has no form for it.
+    const outsider = await signedIn(browser, app.url, 'demo-dept-phong-noi-vu', '/don-vi');
+    await outsider.page.getByTestId('my-tasks-cchc-2022').waitFor();
+    expect(await outsider.page.getByTestId('my-inspection-kt-e2e-team').count()).toBe(0);
+    await outsider.context.close();
+
+    const { context, page } = await signedIn(browser, app.url, 'demo-dept-phong-van-hoa-thong-tin', '/don-vi');
+    const section = page.getByTestId('my-inspection-kt-e2e-team');
+    expect(await section.locator('h2').innerText()).toContain('thành viên đoàn kiểm tra (Phòng Tư pháp chủ trì)');
+    const form = section.getByTestId('form-UnitInspected');
+    await form.locator('input[name="occurredAt"]').fill('12/05/2022');
+    await form.locator('select[name="unitId"]').selectOption({ label: 'UBND xã Nam Bình' });
+    await form.locator('input[name="findings"]').fill('Niêm yết thủ tục hành chính đầy đủ');
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await form.getByRole('status').waitFor();
+    await section.filter({ hasText: 'Đã kiểm tra 1/1' }).waitFor();
+    const stream = await (await call(`${app.url}/api/v1/audit/streams/inspection:kt-e2e-team`, { headers: { Authorization: 'Bearer demo-inspector' } })).json();
+    expect(stream.events.at(-1)).toMatchObject({ type: 'UnitInspected', data: { unitId: 'ubnd-xa-nam-binh' }, actor: { keyId: 'demo-dept-phong-van-hoa-thong-tin' } });
     await context.close();
   }, 90_000);
 

@@ -95,7 +95,7 @@ export class ViewsController {
 
   @Get('inspections')
   @ApiOperation({ summary: 'Inspections of a year (by the start of their period), with status, coverage, the documents they cite and their conclusion' })
-  @QueryParams('year', ['unitId', 'Only the inspections this unit leads or visits'], ...VIEW_READ)
+  @QueryParams('year', ['unitId', 'Only the inspections this unit leads, is on the team of, or visits'], ...VIEW_READ)
   @ApiViewResult('InspectionList')
   @ApiProblems(400, 401, 503)
   inspections(@Parsed() p: ParsedQuery) {

@@ -164,6 +164,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
   it('serves the inspection log, recruitment pipeline and legal register at a cut', async () => {
     for (const [path, body] of [
       ['/api/v1/inspections/kt-2022/events', examples.inspectionPlanned()],
+      ['/api/v1/inspections/kt-2022/events', examples.inspectionTeamFormed({ memberUnitIds: [UNITS.justice] })],
       ['/api/v1/inspections/kt-2022/events', examples.unitInspected({ occurredAt: '2022-05-12' })],
       ['/api/v1/inspections/kt-2022/events', examples.unitInspected({ occurredAt: '2022-09-01' })],
       ['/api/v1/inspections/kt-2022/events', examples.unitInspected({ occurredAt: '2022-10-03', unitId: UNITS.ducAn })],
@@ -185,6 +186,10 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     expect(log.coverage).toEqual({ targets: 2, inspected: 2 });
     expect((await get('/api/v1/inspections/kt-2022/log?asOf=2022-06-30').expect(200)).body.coverage).toEqual({ targets: 2, inspected: 1 });
     expect((await get('/api/v1/inspections?year=2022').expect(200)).body.inspections).toHaveLength(1);
+    // A unit on the team finds the inspection under its own unitId (it records visits there), with the team listed.
+    expect((await get(`/api/v1/inspections?year=2022&unitId=${UNITS.justice}`).expect(200)).body.inspections)
+      .toEqual([expect.objectContaining({ inspectionId: 'kt-2022', memberUnitIds: [UNITS.justice] })]);
+    expect((await get(`/api/v1/inspections?year=2022&unitId=${UNITS.culture}`).expect(200)).body.inspections).toEqual([]);
 
     const pipeline = (await get('/api/v1/recruitments/vc-2022/pipeline').expect(200)).body;
     expect(pipeline.totals).toEqual({ quota: 3, applications: 2, withdrawn: 0, eligible: 1, ineligible: 1, pending: 0, passed: 0, appointed: 0 });
@@ -278,7 +283,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
       const log = (await diff('view=inspection-log&inspectionId=kt-2022').expect(200)).body;
       expect(log).toMatchObject({ view: 'inspection-log', inspectionId: 'kt-2022', from: { cut: { position: 0 } }, to: { status: 'in_progress', coverage: { inspected: 2 } } });
       expect(log.changed.map((c: { unitId: string }) => c.unitId)).toEqual([UNITS.namBinh, UNITS.ducAn].sort());
-      expect(log.events.map((e: { type: string }) => e.type)).toEqual(['InspectionPlanned', 'UnitInspected', 'UnitInspected', 'UnitInspected']);
+      expect(log.events.map((e: { type: string }) => e.type)).toEqual(['InspectionPlanned', 'InspectionTeamFormed', 'UnitInspected', 'UnitInspected', 'UnitInspected']);
       const drive = (await diff('view=recruitment-pipeline&recruitmentId=vc-2022').expect(200)).body;
       expect(drive.changed).toEqual([
         { applicationId: 'A1', before: null, after: expect.objectContaining({ status: 'withdrawn' }) },

@@ -1098,6 +1098,8 @@ export interface components {
                 inspectionId: string;
                 title: string;
                 leadUnitId: string;
+                /** @description The units on the team (InspectionTeamFormed): with the lead, they record visits and findings */
+                memberUnitIds: string[];
                 /**
                  * Format: date
                  * @example 2022-11-30
@@ -2399,7 +2401,7 @@ export interface operations {
             query?: {
                 /** @description The year (its days in the ledger's calendar) */
                 year?: number;
-                /** @description Only the inspections this unit leads or visits */
+                /** @description Only the inspections this unit leads, is on the team of, or visits */
                 unitId?: string;
                 /** @description Valid time: the world on this day (a date means the whole day, in the ledger's time zone, Asia/Ho_Chi_Minh by default) or at this moment (an ISO datetime with a zone), as known now. Cuts combine: asOf (valid time) with knownAt or position (transaction time). */
                 asOf?: string;
