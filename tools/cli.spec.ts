@@ -22,4 +22,14 @@ describe('the command line', () => {
     expect(run.stderr).toBe('there is no view "plan-progres": the views are plan-progress, inspection-log, recruitment-pipeline, legal-register, registry (or all, to rebuild every one)');
     expect(cli('rebuild').stderr).toMatch(/^which view\? npm run rebuild -- <view\|all>; the views are plan-progress, /);
   }, 30_000);
+
+  it('checks the report flags before opening any database, and says what is wrong', () => {
+    const run = cli('report');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^usage: npm run report -- cchc --year <yyyy>/);
+    const day = cli('report', 'cchc', '--year', '2022', '--as-of', '2022-11-31', '-o', 'x.docx');
+    expect(day.status).toBe(2);
+    expect(day.stderr).toMatch(/^.*asOf: ngày 31 không có trong tháng 11\/2022/m);
+    expect(day.stderr).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
+  }, 30_000);
 });

@@ -106,14 +106,17 @@ const main = async () => {
   // Days are days in the ledger's time zone, as in the API (set once, before anything is read).
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
   if (command === 'report') {
-    const db = await openDatabase();
+    const { parseReportArgs, reportCommand } = await reports();
+    let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
     try {
-      await (await reports()).reportCommand([arg, ...rest].filter((a) => a !== undefined), db);
+      const request = parseReportArgs([arg, ...rest].filter((a) => a !== undefined)); // flags checked before any database is opened
+      db = await openDatabase();
+      await reportCommand(request, db);
     } catch (error) {
       console.error((error as Error).message); // a bad flag or a request the ledger cannot answer: no stack trace
       process.exitCode = 2;
     } finally {
-      await db.close();
+      await db?.close();
     }
     return;
   }

@@ -74,7 +74,8 @@ describe('a demo on an address beyond this machine', () => {
   it('turns the demo keys off unless DEMO_KEYS=true, and says so', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'rl-host-'));
     chmodSync(dataDir, 0o755);
-    const app = await spawnMain({ DATABASE_URL: undefined, LEDGER_DATA_DIR: dataDir, LEDGER_SIGNING_KEY: join(dataDir, 'key.pem'), EMBEDDED_PG_PORT: '0', HOST: '0.0.0.0' });
+    // DATABASE_URL set but empty is no server given: the embedded one, a demo (it used to connect to an empty URL).
+    const app = await spawnMain({ DATABASE_URL: '', LEDGER_DATA_DIR: dataDir, LEDGER_SIGNING_KEY: join(dataDir, 'key.pem'), EMBEDDED_PG_PORT: '0', HOST: '0.0.0.0' });
     try {
       const address = outside()!;
       await app.healthy(address);

@@ -7,6 +7,6 @@ export { ledgerOver } from './database.module';
 export type { Keyed, WriteContext } from './events/command-path';
 export { RecordBatch, RecordBatchHandler, RecordEvent, RecordEventHandler } from './events/commands';
 export type { Mark } from './marks';
-export { reportCommand } from './reports/report-command';
+export { parseReportArgs, reportCommand } from './reports/report-command';
 export { loadScenario } from './scenario/load';
 export { seedSkeleton } from './testing';

@@ -69,7 +69,8 @@ const PASSWORD = 'reform-ledger';
 
 /** Opens the ledger's PostgreSQL: the server at DATABASE_URL, or an embedded one started here. */
 export const openDatabase = async (options: OpenOptions = {}): Promise<Database> => {
-  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  // DATABASE_URL= (set but empty) means no server given, as when it is unset: the embedded one.
+  const url = (options.databaseUrl ?? process.env.DATABASE_URL) || undefined;
   const embedded = url ? undefined : await startEmbeddedPostgres(options);
   const connectionString = url ?? embedded!.url;
   const pool = new Pool({ max: 20, ...options.pool, connectionString, Client: SupervisedClient });
