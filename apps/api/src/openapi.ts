@@ -1,6 +1,6 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { REFORM_FIELDS } from '@reform-ledger/domain';
+import { DOCUMENT_TYPES, REFORM_FIELDS } from '@reform-ledger/domain';
 import { XLSX_TYPE } from '@reform-ledger/reports';
 import { EVENT_SCHEMAS } from './events/event-schemas';
 
@@ -108,6 +108,14 @@ export const SCHEMAS = {
       unitId: string(), name: string('As registered (its latest name at the cut)'), kind: string(), status: string('', { enum: ['active', 'merged', 'dissolved'] }),
       parentUnitId: nullable(string('The unit above it, while active')), intoUnitId: nullable(string('The unit it merged into')), since: nullable(date('Merged or dissolved on')),
     })),
+    cut: ref('Cut'),
+  }),
+  DocumentList: object({
+    total: integer('Documents that match, before the limit'),
+    documents: list(object({
+      documentId: string('The record id, derived from issuer, number, symbol and year: what a form cites'), reference: string('Number and symbol as registered, e.g. 39/QĐ-UBND'),
+      documentType: string('', { enum: [...DOCUMENT_TYPES] }), documentTypeName: string('The type\'s Vietnamese name'), date: date('The date on the document'), issuerUnitId: string('The body that issued it'), title: nullable(string()),
+    }), 'Newest first'),
     cut: ref('Cut'),
   }),
   Me: object({

@@ -227,6 +227,28 @@ describe('the web app on the seed district', () => {
     await context.close();
   }, 90_000);
 
+  it('lets a department cite a registered document as the evidence of a completion, found by its number (the form sends its record id)', async () => {
+    expect((await post('/api/v1/tasks/E2E-02/events', {
+      type: 'TaskDefined', occurredAt: '2022-02-01', data: { planId: 'cchc-2022', title: 'Nhiệm vụ kiểm thử văn bản minh chứng', field: 'che_do_cong_vu', leadUnitId: 'phong-noi-vu', dueOn: '2022-12-15' },
+    }, 'e2e-define-E2E-02')).status).toBe(201);
+    const { context, page } = await signedIn(browser, app.url, 'demo-dept-phong-noi-vu', '/don-vi');
+    const row = page.locator('tr[data-task="E2E-02"]');
+    await row.getByTestId('open-complete').click();
+    const form = row.getByTestId('form-TaskCompleted');
+    await form.locator('input[name="occurredAt"]').fill('15/11/2022');
+    const picker = form.getByTestId('document-picker-evidenceDocumentId');
+    await picker.locator('input[type="search"]').fill('39/qđ');
+    await picker.getByTestId('document-count').filter({ hasText: /^1 văn bản khớp/ }).waitFor();
+    const option = picker.locator('option[value="ubnd-dak-song.2022.39.qd-ubnd"]');
+    expect(await option.innerText()).toBe('Quyết định số 39/QĐ-UBND ngày 10/01/2022 của UBND huyện Đắk Song — Phê duyệt Kế hoạch Cải cách hành chính năm 2022');
+    await picker.locator('select').selectOption('ubnd-dak-song.2022.39.qd-ubnd');
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await row.getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 15/11/2022' }).waitFor();
+    const stream = await (await call(`${app.url}/api/v1/audit/streams/task:E2E-02`, { headers: { Authorization: 'Bearer demo-inspector' } })).json();
+    expect(stream.events.at(-1)).toMatchObject({ type: 'TaskCompleted', data: { evidenceDocumentId: 'ubnd-dak-song.2022.39.qd-ubnd' } });
+    await context.close();
+  }, 90_000);
+
   it('gives a department on an inspection\'s team (not its lead) the visit form, and records the visit with its own key', async () => {
     const inspection = '/api/v1/inspections/kt-e2e-team/events';
     expect((await post(inspection, {

@@ -32,7 +32,7 @@ const TaskRow = ({ task, onDone }: { task: { taskId: string; title: string; stat
         )}
         {open === 'complete' && (
           <RecordForm collection="tasks" id={task.taskId} type="TaskCompleted" title="Ghi nhận hoàn thành" onDone={onDone}
-            fields={[{ name: 'occurredAt', label: 'Ngày hoàn thành', kind: 'date' }, { name: 'evidenceDocumentId', label: 'Văn bản minh chứng (mã văn bản đã đăng ký)', placeholder: 'không bắt buộc' },
+            fields={[{ name: 'occurredAt', label: 'Ngày hoàn thành', kind: 'date' }, { name: 'evidenceDocumentId', label: 'Văn bản minh chứng (không bắt buộc)', kind: 'document' },
               { name: 'note', label: 'Ghi chú' }]}
             build={(v) => ({ occurredAt: isoOf(v.occurredAt), data: { ...(optional(v.evidenceDocumentId) && { evidenceDocumentId: optional(v.evidenceDocumentId) }), ...(optional(v.note) && { note: optional(v.note) }) } })} />
         )}
