@@ -1,33 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { backupLedger, Database, exportLedger, KeyRing, Ledger, LedgerTree, restoreLedger, TreeHead, verifyBundle } from './index';
-import { testEngines, TestDatabase } from './testing/engines';
+import { backupLedger, exportLedger, KeyRing, Ledger, LedgerTree, restoreLedger, TreeHead, verifyBundle } from './index';
+import { testEngines, twoDatabases, TwoDatabases } from './testing/engines';
 
 describe.each(testEngines())('backup and restore on $name PostgreSQL', (engine) => {
   const keys = KeyRing.ephemeral();
-  let source: TestDatabase;
-  let target: TestDatabase;
-  let from: Database;
-  let to: Database;
-  let dir: string;
-
-  beforeAll(async () => {
-    source = await engine.setup();
-    target = await engine.setup();
-    from = await source.open(5);
-    to = await target.open(5);
-    dir = mkdtempSync(join(tmpdir(), 'rl-backup-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    await from?.close();
-    await to?.close();
-    await source?.teardown();
-    await target?.teardown();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  let pair: TwoDatabases;
+  beforeAll(async () => (pair = await twoDatabases(engine, 'rl-backup-')), 120_000);
+  afterAll(() => pair?.close(), 60_000);
 
   const signThrough = async (tree: LedgerTree, size: number): Promise<TreeHead> => {
     while ((await tree.size()).size < size) await tree.extend(keys);
@@ -35,6 +16,7 @@ describe.each(testEngines())('backup and restore on $name PostgreSQL', (engine) 
   };
 
   it('restores into a fresh database a ledger that verifies against a head kept before the backup, and goes on from there', async () => {
+    const { from, to, dir } = pair;
     const ledger = new Ledger(from.pool, { signer: keys });
     for (let i = 0; i < 12; i++) await ledger.append(`task:T-${i % 4}`, [{ type: 'TaskCompleted', data: { i }, occurredAt: '2022-11-20' }], { idempotencyKey: `k-${i}` });
     const kept = await signThrough(new LedgerTree(from.pool), 12);

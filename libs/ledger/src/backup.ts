@@ -6,6 +6,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PublicKeyRecord } from './keys';
 import { migrate } from './schema';
 import type { TreeHead } from './signing';
+import { withTransaction } from './transaction';
 import { LedgerTree } from './tree';
 
 /**
@@ -30,9 +31,7 @@ export const backupLedger = async (pool: Pool, dir: string, keys: PublicKeyRecor
   const target = resolve(dir);
   mkdirSync(target, { recursive: true });
   if (readdirSync(target).length > 0) throw new Error(`${target} is not empty: back up into a new directory`);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const { migrations, sequence, tables, heads, stored } = await withTransaction(pool, async (client) => {
     const migrations = (await client.query<{ version: number }>('SELECT version FROM ledger_migrations ORDER BY version')).rows.map((r) => r.version);
     const sequence = Number((await client.query<{ p: string }>('SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS p FROM ledger_position_seq')).rows[0].p);
     const tables: BackupManifest['tables'] = [];
@@ -46,19 +45,14 @@ export const backupLedger = async (pool: Pool, dir: string, keys: PublicKeyRecor
     }
     const heads = await new LedgerTree(pool).heads(client);
     const stored = (await client.query<{ record: PublicKeyRecord }>('SELECT record FROM ledger_signing_keys')).rows.map((r) => r.record);
-    await client.query('COMMIT');
-    const publicKeys = [...new Map([...stored, ...keys].map((r) => [r.keyId, r])).values()];
-    const manifest: BackupManifest = { format: 'reform-ledger-backup/1', createdAt: new Date().toISOString(), migrations, sequence, tables, latestHead: heads.at(-1) ?? null };
-    writeFileSync(join(target, 'public-keys.json'), JSON.stringify(publicKeys, null, 2));
-    if (manifest.latestHead) writeFileSync(join(target, 'head.json'), JSON.stringify(manifest.latestHead, null, 2));
-    writeFileSync(join(target, 'backup.json'), JSON.stringify(manifest, null, 2));
-    return manifest;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return { migrations, sequence, tables, heads, stored };
+  }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const publicKeys = [...new Map([...stored, ...keys].map((r) => [r.keyId, r])).values()];
+  const manifest: BackupManifest = { format: 'reform-ledger-backup/1', createdAt: new Date().toISOString(), migrations, sequence, tables, latestHead: heads.at(-1) ?? null };
+  writeFileSync(join(target, 'public-keys.json'), JSON.stringify(publicKeys, null, 2));
+  if (manifest.latestHead) writeFileSync(join(target, 'head.json'), JSON.stringify(manifest.latestHead, null, 2));
+  writeFileSync(join(target, 'backup.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
 };
 
 /** Restores a backup into a database with no ledger in it (migrated first), in one transaction. */
@@ -67,9 +61,7 @@ export const restoreLedger = async (pool: Pool, dir: string): Promise<BackupMani
   if (!existsSync(join(source, 'backup.json'))) throw new Error(`${source} holds no backup (backup.json is missing)`);
   const manifest = JSON.parse(readFileSync(join(source, 'backup.json'), 'utf8')) as BackupManifest;
   await migrate(pool);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     const applied = new Set((await client.query<{ version: number }>('SELECT version FROM ledger_migrations')).rows.map((r) => r.version));
     const missing = manifest.migrations.filter((v) => !applied.has(v));
     if (missing.length) throw new Error(`the backup was made by a newer version (migrations ${missing.join(', ')}): restore it with that version`);
@@ -84,12 +76,6 @@ export const restoreLedger = async (pool: Pool, dir: string): Promise<BackupMani
     }
     await client.query('ALTER TABLE ledger_events ALTER COLUMN tx_id DROP DEFAULT');
     if (manifest.sequence > 0) await client.query('SELECT setval(\'ledger_position_seq\', $1)', [manifest.sequence]);
-    await client.query('COMMIT');
-    return manifest;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
+  return manifest;
 };

@@ -13,6 +13,7 @@ import { LedgerCheck, Verdict } from './check';
 import type { PublicKeys } from './keys';
 import { LedgerTree } from './tree';
 import { cutEnd, cutStart, isCalendarDate, isDateTime, timeZone } from '@reform-ledger/calendar';
+import { withTransaction } from './transaction';
 
 export type Actor = { keyId?: string; unitId?: string; role?: string; user?: string };
 
@@ -347,23 +348,10 @@ export class Ledger {
   }
 
   /** Runs `work` between `begin` and COMMIT on one pooled connection; rolls back on failure. */
-  private async inTransaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private inTransaction<T>(begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work, begin);
   }
+
 
 
   /**

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from './transaction';
 
 /**
  * Versioned schema migrations. Each runs once, in order, inside one transaction that holds a
@@ -454,26 +455,16 @@ DROP TABLE ledger_checkpoints;
 const MIGRATION_LOCK = 7246183900;
 
 /** Applies the migrations not yet recorded. Idempotent; safe when several processes start at once. */
-export const migrate = async (pool: Pool): Promise<number[]> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ledger_migrations (
-      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM ledger_migrations');
-    const applied = new Set(rows.map((r) => r.version));
-    const pending = MIGRATIONS.filter((m) => !applied.has(m.version));
-    for (const m of pending) {
-      await client.query(m.sql);
-      await client.query('INSERT INTO ledger_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-    }
-    await client.query('COMMIT');
-    return pending.map((m) => m.version);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+export const migrate = (pool: Pool): Promise<number[]> => withTransaction(pool, async (client) => {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+  await client.query(`CREATE TABLE IF NOT EXISTS ledger_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM ledger_migrations');
+  const applied = new Set(rows.map((r) => r.version));
+  const pending = MIGRATIONS.filter((m) => !applied.has(m.version));
+  for (const m of pending) {
+    await client.query(m.sql);
+    await client.query('INSERT INTO ledger_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
   }
-};
+  return pending.map((m) => m.version);
+});

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { examples, DomainEvent } from '@reform-ledger/domain';
-import { backupLedger, Database, KeyRing, Ledger, LedgerTree, restoreLedger } from '@reform-ledger/ledger';
-import { testEngines, TestDatabase } from '@reform-ledger/ledger/testing';
+import { backupLedger, KeyRing, Ledger, LedgerTree, restoreLedger } from '@reform-ledger/ledger';
+import { testEngines, twoDatabases, TwoDatabases } from '@reform-ledger/ledger/testing';
 import { progressQuery } from './plan-progress/plan-progress.query';
 import { Projector } from './projector';
 import { ViewReader } from './reader';
@@ -12,29 +10,12 @@ import { VIEW_NAMES, VIEWS } from './views';
 
 /** A restored ledger (npm run reform-ledger -- restore) in a fresh database: the views are not in the backup; they rebuild from it. */
 describe.each(testEngines())('views after a restore, on $name PostgreSQL', (engine) => {
-  let source: TestDatabase;
-  let target: TestDatabase;
-  let from: Database;
-  let to: Database;
-  let dir: string;
-
-  beforeAll(async () => {
-    source = await engine.setup();
-    target = await engine.setup();
-    from = await source.open(5);
-    to = await target.open(5);
-    dir = mkdtempSync(join(tmpdir(), 'rl-restore-views-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    await from?.close();
-    await to?.close();
-    await source?.teardown();
-    await target?.teardown();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  let pair: TwoDatabases;
+  beforeAll(async () => (pair = await twoDatabases(engine, 'rl-restore-views-')), 120_000);
+  afterAll(() => pair?.close(), 60_000);
 
   it('rebuilds every view from the restored ledger: the plan\'s progress as recorded before the backup', async () => {
+    const { from, to, dir } = pair;
     const keys = KeyRing.ephemeral();
     const ledger = new Ledger(from.pool, { signer: keys });
     const record = (streamId: string, ...events: DomainEvent[]) => ledger.append(streamId, events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })));
@@ -47,7 +28,7 @@ describe.each(testEngines())('views after a restore, on $name PostgreSQL', (engi
 
     await restoreLedger(to.pool, join(dir, 'backup'));
     const restored = new Ledger(to.pool);
-    const store = await TemporalStore.open(target.url);
+    const store = await TemporalStore.open(to.url);
     const projector = new Projector(restored, store, VIEWS);
     try {
       projector.start();

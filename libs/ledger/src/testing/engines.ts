@@ -74,3 +74,24 @@ const embeddedEngine = (): TestEngine => ({
     };
   },
 });
+
+/** Two fresh databases of one engine — a ledger and the one it is restored into — and a scratch folder. */
+export type TwoDatabases = { from: Database; to: Database; dir: string; close(): Promise<void> };
+
+export const twoDatabases = async (engine: TestEngine, folderPrefix: string): Promise<TwoDatabases> => {
+  const source = await engine.setup();
+  const target = await engine.setup();
+  const from = await source.open(5);
+  const to = await target.open(5);
+  const dir = mkdtempSync(join(tmpdir(), folderPrefix));
+  return {
+    from, to, dir,
+    close: async () => {
+      await from.close();
+      await to.close();
+      await source.teardown();
+      await target.teardown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
