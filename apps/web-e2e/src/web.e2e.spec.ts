@@ -99,6 +99,30 @@ describe('the web app on the seed district', () => {
     await context.close();
   }, 60_000);
 
+  it('marks against the compared cut the burn-up (a second series, its day), the breakdowns, the overdue list, data quality, positions and visits', async () => {
+    const marks = await (await call(`${app.url}/api/v1/ledger/marks`, { headers: { Authorization: 'Bearer demo-manager' } })).json();
+    const phaseOne = encodeURIComponent(marks.marks[0].knownAt);
+    const { context, page } = await signedIn(browser, app.url, 'demo-manager', `/?asOf=2022-11-30&compareAsOf=2022-11-30&compareKnownAt=${phaseOne}`);
+    const plan = page.getByTestId('plan-cchc-2022');
+    await plan.getByTestId('kpi-completed').filter({ hasText: '+5' }).waitFor();
+    await plan.getByTestId('burn-up').locator('text').filter({ hasText: 'Đã hoàn thành (mốc so sánh)' }).first().waitFor();
+    // The five late completions: overdue at phase 1, no longer; one more unit-level completion for each of their units.
+    expect(await textOf(page, 'overdue-count')).toBe('0 −5');
+    expect(await plan.locator('[data-testid="overdue"] tr.change-removed').count()).toBe(5);
+    expect(await plan.locator('tr', { hasText: 'Phòng Nội vụ' }).locator('.delta').first().innerText()).toContain('+1');
+    // "100% done with late tasks" is new since phase 1.
+    expect(await textOf(page, 'data-quality-findings')).toBe('4 +1');
+    await page.getByRole('link', { name: 'Xem chi tiết' }).click();
+    await page.locator('tr[data-rule="plan.done_but_late"] [data-change="added"]').waitFor();
+    expect(await page.locator('[data-testid="data-quality"] [data-change]').count()).toBe(1);
+    // Visits and positions: since 30/06 (valid time).
+    await page.goto(`${app.url}/kiem-tra?asOf=2022-11-30&compareAsOf=2022-06-30`);
+    await page.getByTestId('inspection-kt-ct01-2022').locator('[data-change="added"]').first().waitFor();
+    await page.goto(`${app.url}/tuyen-dung?asOf=2022-12-31&compareAsOf=2022-11-01`);
+    await page.getByTestId('pipeline-vien-chuc-2022').locator('tr[data-position] .delta').first().waitFor();
+    await context.close();
+  }, 90_000);
+
   it('shows the Chỉ thị 01 inspection: 20 units, 24 visits', async () => {
     const { context, page } = await signedIn(browser, app.url, 'demo-manager', '/kiem-tra?asOf=2022-11-30');
     const ct01 = page.getByTestId('inspection-kt-ct01-2022');
