@@ -283,8 +283,8 @@ export const ApiProblems = (...statuses: number[]) =>
   applyDecorators(...statuses.map((status) =>
     ApiResponse({ status, description: PROBLEMS[status], content: { 'application/problem+json': { schema: ref('Problem') } } })));
 
-/** Builds the OpenAPI document of the app and serves it at /docs (JSON at /docs-json). */
-export const serveOpenApi = (app: INestApplication): OpenAPIObject => {
+/** Serves the OpenAPI document of the app at /docs (JSON at /docs-json), built on the first request for it rather than at start-up. */
+export const serveOpenApi = (app: INestApplication): void => {
   const config = new DocumentBuilder()
     .setTitle('Reform Ledger API')
     .setDescription('Administrative-reform events of Vietnamese local government, recorded once, immutably, and every view at any point in time. ' +
@@ -295,8 +295,10 @@ export const serveOpenApi = (app: INestApplication): OpenAPIObject => {
       description: 'An opaque API key (not a JWT: nothing to decode), bound to a role and, for a department, a unit. Demo keys: demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>.',
     })
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: Object.values(EVENT_SCHEMAS).map((s) => s.data) });
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(SCHEMAS as OpenAPIObject['components'] & object) } };
+  const document = (): OpenAPIObject => {
+    const built = SwaggerModule.createDocument(app, config, { extraModels: Object.values(EVENT_SCHEMAS).map((s) => s.data) });
+    built.components = { ...built.components, schemas: { ...built.components?.schemas, ...(SCHEMAS as OpenAPIObject['components'] & object) } };
+    return built;
+  };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return document;
 };
