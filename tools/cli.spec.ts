@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The CLI says what is wrong, for a person: a sentence and exit code 2, no stack trace, no usage line alone. */
-const cli = (...args: string[]) => {
-  const run = spawnSync(process.execPath, ['-r', './tools/register.js', 'tools/cli.ts', ...args], {
-    cwd: join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+const cli = (...args: (string | Record<string, string>)[]) => {
+  const env = args.find((a): a is Record<string, string> => typeof a !== 'string');
+  const run = spawnSync(process.execPath, ['-r', './tools/register.js', 'tools/cli.ts', ...args.filter((a): a is string => typeof a === 'string')], {
+    cwd: join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', ...env },
   });
   return { status: run.status, stderr: run.stderr.trim(), stdout: run.stdout.trim() };
 };
@@ -29,7 +32,22 @@ describe('the command line', () => {
     expect(run.stderr).toMatch(/^usage: npm run report -- cchc --year <yyyy>/);
     const day = cli('report', 'cchc', '--year', '2022', '--as-of', '2022-11-31', '-o', 'x.docx');
     expect(day.status).toBe(2);
-    expect(day.stderr).toMatch(/^.*asOf: ngày 31 không có trong tháng 11\/2022/m);
+    expect(day.stderr).toMatch(/^.*--as-of: ngày 31 không có trong tháng 11\/2022/m);
     expect(day.stderr).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
   }, 30_000);
+
+  it('exits non-zero on a refusal when it started its own embedded PostgreSQL', () => {
+    const data = mkdtempSync(join(tmpdir(), 'rl-cli-'));
+    chmodSync(data, 0o755);
+    try {
+      const full = join(data, 'full');
+      mkdirSync(full);
+      writeFileSync(join(full, 'something'), '');
+      const run = cli('backup', full, { DATABASE_URL: '', LEDGER_DATA_DIR: data, EMBEDDED_PG_PORT: '0' });
+      expect(run.stderr).toContain('is not empty: back up into a new directory');
+      expect(run.status).toBe(2);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

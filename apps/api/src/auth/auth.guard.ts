@@ -30,7 +30,8 @@ export class AuthGuard implements CanActivate {
     try {
       req.actor = await this.authenticate(req);
     } catch (error) {
-      if (error instanceof Problem && error.status === 401) await this.throttle.failed(address);
+      // A key presented and refused counts; a request with no key at all (a page before sign-in) guesses nothing.
+      if (error instanceof Problem && error.status === 401 && error.code !== 'auth.missing') await this.throttle.failed(address);
       throw error;
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);

@@ -17,11 +17,15 @@ const FLAGS: Record<string, string> = {
   '--position': PARAMS.position.name, '--unit': PARAMS.unitId.name,
 };
 
-/** A refusal as the API would word it (in Vietnamese), for the terminal. */
+/** The route's parameter names as this command's flags (asOf is --as-of), in what a refusal says. */
+const FLAG_OF = new Map(Object.entries(FLAGS).map(([flag, name]) => [name, flag]));
+const asFlags = (text: string) => text.replace(/\b(asOf|knownAt|unitId)\b/g, (name) => FLAG_OF.get(name) ?? name);
+
+/** A refusal as the API would word it (in Vietnamese), for the terminal, naming flags rather than parameters. */
 const said = (problem: Problem) => {
   const detail = render(problem.detailKey, problem.params, 'vi');
   const reasons = problem.errors.map((e) => ({ field: e.field, reason: render(e.reason, e.params ?? {}, 'vi') }));
-  return [detail, ...reasons.filter((e) => e.reason !== detail).map((e) => `${e.field}: ${e.reason}`)].join('\n  ');
+  return asFlags([detail, ...reasons.filter((e) => e.reason !== detail).map((e) => `${FLAG_OF.get(e.field) ?? e.field}: ${e.reason}`)].join('\n  '));
 };
 
 /**
@@ -88,7 +92,7 @@ export const reportCommand = async ({ query: parsed, output }: ReportArgs, db: D
     const { request, input, docx } = await writeCchcReport({ reader: new ViewReader(store, ledger), ledger, projector, treeHead: headSignedNow(db) }, parsed,
       provinceCutoffs(process.env.REPORT_CUTOFFS));
     writeFileSync(output, docx);
-    log(`${output}: báo cáo CCHC ${request.period} ${request.year} of ${input.unit.name}, as of ${input.cut.asOf}, ledger position ${input.cut.position}`
+    log(`${output}: the CCHC report (${request.period} ${request.year}) of ${input.unit.name}, as of ${input.cut.asOf}, ledger position ${input.cut.position}`
       + `${input.cut.knownAt ? `, known at ${input.cut.knownAt}` : ''}; ${docx.length} bytes in ${Math.round(performance.now() - started)} ms`);
     return { output, cut: input.cut };
   } catch (error) {

@@ -136,4 +136,16 @@ describe.each(testEngines())('the seed district, Đắk Song 2022, on $name Post
       expect.objectContaining({ record: 'plan:cchc-2022', detail: expect.stringContaining('hoàn thành 55/55 nhiệm vụ, nhưng 6 nhiệm vụ hoàn thành chậm') }),
     ]);
   });
+
+  it('finds itself in a ledger that holds it without its marks (a restored backup: marks are not the ledger\'s), records nothing and recovers them', async () => {
+    const marks = await t.app.get(Marks).list();
+    await t.db.pool.query('DELETE FROM marks');
+    const head = await t.ledger.headPosition();
+    const lines: string[] = [];
+    const again = await loadScenario(t.app.get(CommandBus), t.app.get(Marks), { log: (l) => lines.push(l), ledgerHead: head });
+    expect(again).toMatchObject({ loaded: false, recovered: true, phaseOne: report.phaseOne, head: report.head, anomalies: [] });
+    expect(lines).toEqual([`  seed district found in the ledger (restored?): phase 1 ends at position ${report.phaseOne.position}; nothing recorded again`]);
+    expect(await t.ledger.headPosition()).toBe(head);
+    expect(await t.app.get(Marks).list()).toEqual(marks);
+  }, 120_000);
 });
