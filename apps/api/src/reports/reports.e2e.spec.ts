@@ -274,7 +274,7 @@ describe.each(testEngines())('the CCHC report (DOCX) on $name PostgreSQL', (engi
       expect(lines[0]).toContain(`ledger position ${scenario.head}`);
       const api = await report('year=2022&asOf=2022-11-30');
       expect(readDocx(readFileSync(out)).text).toBe(api.docx.text);
-      expect(() => parseReportArgs(['cchc', '--year', '2022', '--as-of', '2022-11-31', '-o', out])).toThrow(/asOf/);
+      expect(() => parseReportArgs(['cchc', '--year', '2022', '--as-of', '2022-11-31', '-o', out])).toThrow(/--as-of: ngày 31 không có trong tháng 11\/2022/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

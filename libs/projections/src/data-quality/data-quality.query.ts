@@ -1,7 +1,7 @@
 import { defineQuery, UnitFilter } from '../reader';
 import { plansQuery, progressQuery } from '../plan-progress/plan-progress.query';
 import { planProgressView } from '../plan-progress/plan-progress.view';
-import { registeredDocuments } from '../registry/registry.query';
+import { registeredDocuments, unitNames } from '../registry/registry.query';
 import { registryView } from '../registry/registry.view';
 import { doneButLate, PlanTally, reportsDatedBeforeTheirPeriod, reusedNumbers } from './data-quality.rules';
 
@@ -10,11 +10,12 @@ export const dataQualityQuery = defineQuery([registryView, planProgressView], as
   const documents = await registeredDocuments(at);
   const mine = documents.filter((d) => filter.unitId === undefined || d.issuerUnitId === filter.unitId);
   const tallies: PlanTally[] = [];
-  for (const { planId } of (await plansQuery.run(at, { unitId: filter.unitId })).plans) {
+  for (const { planId, title } of (await plansQuery.run(at, { unitId: filter.unitId })).plans) {
     const progress = await progressQuery.run(at, planId);
-    if (progress) tallies.push(progress);
+    if (progress) tallies.push({ ...progress, title });
   }
+  const names = await unitNames(at);
   // A number reused by this unit and another is worth seeing from either side.
-  const reused = reusedNumbers(documents).filter((f) => filter.unitId === undefined || mine.some((d) => f.record.split(', ').includes(`document:${d.documentId}`)));
+  const reused = reusedNumbers(documents, (id) => names.get(id) ?? id).filter((f) => filter.unitId === undefined || mine.some((d) => f.record.split(', ').includes(`document:${d.documentId}`)));
   return { findings: [...reportsDatedBeforeTheirPeriod(mine), ...reused, ...doneButLate(tallies)], cut: at.answered };
 });

@@ -16,7 +16,7 @@ export const reportsDatedBeforeTheirPeriod = (documents: RegisteredDocument[]): 
   }] : []));
 
 /** One number and symbol used by several documents (A-20; legitimate across issuers and years, but worth seeing). */
-export const reusedNumbers = (documents: RegisteredDocument[]): DataQualityFinding[] => {
+export const reusedNumbers = (documents: RegisteredDocument[], nameOf: (unitId: string) => string = (id) => id): DataQualityFinding[] => {
   const bySymbol = new Map<string, RegisteredDocument[]>();
   for (const d of documents) {
     const n = parseDocumentNumber(d.reference); // a stored reference always parses
@@ -26,15 +26,15 @@ export const reusedNumbers = (documents: RegisteredDocument[]): DataQualityFindi
   }
   return [...bySymbol].filter(([, same]) => same.length > 1).map(([key, same]) => ({
     rule: 'document.number_reused', severity: 'info' as const, record: same.map((d) => `document:${d.documentId}`).join(', '),
-    detail: `Số, ký hiệu ${key} được dùng cho ${same.length} văn bản khác nhau: ${same.map((d) => `${d.issuerUnitId} ngày ${vietnameseDate(d.date)}`).join('; ')}. Văn bản được xác định theo cơ quan ban hành, số, ký hiệu và năm.`,
+    detail: `Số, ký hiệu ${key} được dùng cho ${same.length} văn bản khác nhau: ${same.map((d) => `${nameOf(d.issuerUnitId)} ngày ${vietnameseDate(d.date)}`).join('; ')}. Văn bản được xác định theo cơ quan ban hành, số, ký hiệu và năm.`,
   }));
 };
 
-export type PlanTally = { planId: string; total: number; completed: number; completedOnTime: number };
+export type PlanTally = { planId: string; title: string; total: number; completed: number; completedOnTime: number };
 
 /** A plan reported as fully done whose tasks were partly done late (A-17: "100%" next to "behind schedule"). */
 export const doneButLate = (plans: PlanTally[]): DataQualityFinding[] =>
   plans.filter((p) => p.total > 0 && p.completed === p.total && p.completedOnTime < p.completed).map((p) => ({
     rule: 'plan.done_but_late', severity: 'info' as const, record: `plan:${p.planId}`,
-    detail: `Kế hoạch ${p.planId} hoàn thành ${p.completed}/${p.total} nhiệm vụ, nhưng ${p.completed - p.completedOnTime} nhiệm vụ hoàn thành chậm so với thời hạn: “đạt 100% kế hoạch” cần đi kèm số nhiệm vụ chậm tiến độ.`,
+    detail: `${p.title} hoàn thành ${p.completed}/${p.total} nhiệm vụ, nhưng ${p.completed - p.completedOnTime} nhiệm vụ hoàn thành chậm so với thời hạn: “đạt 100% kế hoạch” cần đi kèm số nhiệm vụ chậm tiến độ.`,
   }));
