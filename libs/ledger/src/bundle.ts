@@ -3,15 +3,15 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import { LedgerCheck, StreamHead, Verdict } from './check';
-export { eventHash } from './check';
+import { Examined, examineLines } from './examine';
+export { eventHash } from './examine';
 import { PublicKeyRecord, PublicKeys } from './keys';
 import type { ExportedEvent, Ledger } from './ledger';
 import { LedgerTree } from './tree';
 import { headMessage, TreeHead } from './signing';
-import { SignaturePool } from './signature-pool';
+import { ExaminePool } from './verify-pool';
 
 /**
  * Export bundles (format 2): a tar, read and written as a stream, of
@@ -23,8 +23,9 @@ import { SignaturePool } from './signature-pool';
  *   manifest.json   range, count, the SHA-256 of events.ndjson, each stream's last event, and what the
  *                   server's own verify said at export time
  * `verifyBundle` needs no server: it recomputes every hash the way the database does, checks every
- * signature (on worker threads), rebuilds the Merkle tree and holds it to every signed head and to
- * the inspector's own head (check.ts).
+ * signature, rebuilds the Merkle tree and holds it to every signed head and to the inspector's own
+ * head (check.ts). The per-event work runs on worker threads (examine.ts, verify-pool.ts); the main
+ * thread reads the tar, hands out batches of lines and applies the answers in order.
  */
 export const BUNDLE_FORMAT = 'reform-ledger-bundle/2';
 
@@ -119,8 +120,10 @@ export type BundleVerdict = Verdict & {
 export type VerifyBundleOptions = {
   /** The head the inspector kept (head.json). Without it, the bundle is checked against its own keys only. */
   trustedHead?: TreeHead;
-  /** Worker threads for signatures (default: one per core, at least 1; 0 checks on this thread). */
+  /** Worker threads (default: one per core, at least 1; 0 checks on this thread, as for events.ndjson of under two batches). */
   threads?: number;
+  /** Bytes of events.ndjson handed out at a time, cut at a line's end (default 1 MiB). */
+  batchBytes?: number;
 };
 
 /**
@@ -131,14 +134,25 @@ export type VerifyBundleOptions = {
 export const verifyBundle = async (input: Readable | Buffer, options: VerifyBundleOptions = {}): Promise<BundleVerdict> => {
   const small = new Map<string, Buffer>();
   let check: LedgerCheck | undefined;
-  let pool: SignaturePool | undefined;
+  let pool: ExaminePool | undefined;
+  let examine: (lines: Buffer) => Promise<Examined> = () => Promise.reject(new Error('not begun'));
   let latestHead: TreeHead | undefined;
   const sha = createHash('sha256');
   let problem: string | undefined;
   let lineNo = 0;
   const trusted = options.trustedHead;
+  const batchBytes = options.batchBytes ?? BATCH_BYTES;
+  let threads = options.threads ?? ExaminePool.defaultThreads();
+  // Batches in flight, applied in order: two per worker keeps both busy while the main thread reads.
+  const inFlight: Promise<Examined>[] = [];
+  const apply = (x: Examined) => {
+    if (x.notJson.length > 0) problem ??= `line ${lineNo + x.notJson[0] + 1} of events.ndjson is not JSON`;
+    lineNo += x.lines;
+    check!.apply(x);
+  };
 
-  const begin = () => {
+  const begin = (eventBytes: number) => {
+    if (eventBytes < 2 * batchBytes) threads = 0; // starting workers costs more than checking a few thousand events here
     const records = JSON.parse(small.get('keys.json')?.toString('utf8') ?? '[]') as PublicKeyRecord[];
     const heads = JSON.parse(small.get('heads.json')?.toString('utf8') ?? '[]') as TreeHead[];
     const start = JSON.parse(small.get('start.json')?.toString('utf8') ?? 'null') as BundleStart | null;
@@ -154,51 +168,54 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
       }
     }
     latestHead = heads.filter((h) => keys.verify(h.keyId, headMessage(h), Buffer.from(h.signature, 'base64'))).at(-1);
-    const threads = options.threads ?? SignaturePool.defaultThreads();
-    pool = threads > 0 ? new SignaturePool(keys.records, threads) : undefined;
+    const checked = records.length > 0 ? keys : undefined;
+    if (threads > 0) {
+      const workers = new ExaminePool(checked?.records, threads);
+      pool = workers;
+      examine = (lines) => workers.examine(lines);
+    } else {
+      const recent = new Set<string>();
+      examine = async (lines) => examineLines(lines, checked, recent);
+    }
     check = new LedgerCheck({
-      keys: records.length > 0 ? keys : undefined, heads, trusted: trusted ? [trusted] : [],
+      keys: checked, heads, trusted: trusted ? [trusted] : [],
       ...(start && start.afterPosition > 0 && {
         start: {
           afterPosition: start.afterPosition, size: start.treeSize, frontier: start.frontier.map((h) => Buffer.from(h, 'hex')),
           anchors: new Map(start.anchors.map((a) => [a.streamId, a])),
         },
       }),
-      ...(pool && { checkSignature: (job) => pool!.submit(job, (position, reason) => check!.flag(position, reason)) }),
     });
-  };
-
-  const onLine = (line: string) => {
-    lineNo++;
-    let e: ExportedEvent;
-    try {
-      e = JSON.parse(line) as ExportedEvent;
-    } catch {
-      problem ??= `line ${lineNo} of events.ndjson is not JSON`;
-      return;
-    }
-    check!.add(e);
   };
 
   try {
     await readTar(input, {
-      file: (name) => {
+      file: (name, size) => {
         if (name === 'events.ndjson') {
-          if (!check) begin();
-          let rest = '';
-          const utf8 = new StringDecoder('utf8'); // a chunk may end inside a character
+          if (!check) begin(size);
+          // Whole lines, about a megabyte at a time (a line never splits a UTF-8 character).
+          let parts: Buffer[] = [];
+          let bytes = 0;
+          const send = async (lines: Buffer) => {
+            inFlight.push(examine(lines));
+            while (inFlight.length > 2 * Math.max(threads, 1)) apply(await inFlight.shift()!);
+          };
           return {
             data: async (chunk) => {
               sha.update(chunk);
-              const text = rest + utf8.write(chunk);
-              const lines = text.split('\n');
-              rest = lines.pop()!;
-              for (const line of lines) if (line.length > 0) onLine(line);
-              await pool?.backpressure();
+              parts.push(chunk);
+              bytes += chunk.length;
+              const cut = chunk.lastIndexOf(0x0a);
+              if (bytes < batchBytes || cut < 0) return;
+              const whole = Buffer.concat(parts, bytes);
+              const end = bytes - chunk.length + cut + 1;
+              parts = end < bytes ? [whole.subarray(end)] : [];
+              bytes -= end;
+              await send(whole.subarray(0, end));
             },
-            end: () => {
-              rest += utf8.end();
-              if (rest.length > 0) onLine(rest);
+            end: async () => {
+              if (bytes > 0) await send(Buffer.concat(parts, bytes));
+              for (let x = inFlight.shift(); x; x = inFlight.shift()) apply(await x);
             },
           };
         }
@@ -206,9 +223,9 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
         return { data: (chunk) => void parts.push(Buffer.from(chunk)), end: () => void small.set(name, Buffer.concat(parts)) };
       },
     });
-    if (!check) begin();
-    await pool?.drain();
+    if (!check) begin(0);
   } finally {
+    await Promise.allSettled(inFlight);
     await pool?.close();
   }
   const manifestText = small.get('manifest.json');
@@ -230,6 +247,7 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
 
 // A minimal streaming ustar writer and reader: regular files, no dependencies.
 const BLOCK = 512;
+const BATCH_BYTES = 1 << 20;
 
 const write = async (out: Writable, chunk: Buffer) => {
   if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
@@ -259,10 +277,10 @@ const writeEntry = async (out: Writable, name: string, content: Buffer | Readabl
   await write(out, Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK));
 };
 
-type EntrySink = { data(chunk: Buffer): void | Promise<void>; end(): void };
+type EntrySink = { data(chunk: Buffer): void | Promise<void>; end(): void | Promise<void> };
 
-/** Reads a tar as a stream: `file(name)` gives a sink for each regular file's content. */
-const readTar = async (input: Readable | Buffer, handlers: { file(name: string): EntrySink }) => {
+/** Reads a tar as a stream: `file(name, size)` gives a sink for each regular file's content. */
+const readTar = async (input: Readable | Buffer, handlers: { file(name: string, size: number): EntrySink }) => {
   let buffer: Buffer = Buffer.alloc(0);
   let sink: EntrySink | undefined;
   let remaining = 0;
@@ -280,7 +298,7 @@ const readTar = async (input: Readable | Buffer, handlers: { file(name: string):
         buffer = buffer.subarray(take);
         remaining -= take;
         if (remaining > 0) break;
-        sink.end();
+        await sink.end();
         sink = undefined;
         continue;
       }
@@ -300,9 +318,9 @@ const readTar = async (input: Readable | Buffer, handlers: { file(name: string):
       const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
       remaining = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
       padding = (BLOCK - (remaining % BLOCK)) % BLOCK;
-      sink = handlers.file(name);
+      sink = handlers.file(name, remaining);
       if (remaining === 0) {
-        sink.end();
+        await sink.end();
         sink = undefined;
       }
     }

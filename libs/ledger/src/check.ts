@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { checkGroup, examineEvents, Examined, SignatureGroup } from './examine';
 import type { PublicKeys } from './keys';
 import type { ExportedEvent } from './ledger';
-import { CompactTree, leafHash } from './merkle';
-import { appendMessage, eventDigest, headMessage, signedMessage, TreeHead } from './signing';
+import { CompactTree } from './merkle';
+import { headMessage, TreeHead } from './signing';
+export { eventHash, SIGNATURE_MISMATCH } from './examine';
 
 /**
  * The checks of the whole ledger, made the same way live (Ledger.verify, rows from the database) and
@@ -29,16 +30,6 @@ export type Verdict = {
   unsignedBeforeSigning: number;
 };
 
-/** The hash the database computes (schema.ts, ledger_event_hash), recomputed from the stored text. */
-export const eventHash = (e: ExportedEvent): string => {
-  const text = `[${[
-    JSON.stringify(e.eventId), JSON.stringify(e.streamId), e.streamVersion, e.globalPosition, e.prevPosition ?? 'null',
-    JSON.stringify(e.type), e.schemaVersion, e.data, e.metadata, JSON.stringify(e.occurredAt), JSON.stringify(e.recordedAt),
-    e.idempotencyKey === null ? 'null' : JSON.stringify(e.idempotencyKey),
-  ].join(', ')}]`;
-  return createHash('sha256').update(Buffer.from(e.prevHash, 'hex')).update(text, 'utf8').digest('hex');
-};
-
 export type StreamHead = { streamId: string; version: number; position: number; hash: string };
 
 export type CheckOptions = {
@@ -50,11 +41,7 @@ export type CheckOptions = {
   trusted?: TreeHead[];
   /** A partial export: the tree before its first event (size and perfect subtrees) and each stream's anchor. */
   start?: { afterPosition: number; size: number; frontier: Buffer[]; anchors: Map<string, { prevPosition: number | null; prevHash: string }> };
-  /** Checks an append's signature; by default here and now. Offline, worker threads do it and call `flag`. */
-  checkSignature?: (group: SignatureJob) => void;
 };
-
-export type SignatureJob = { position: number; keyId: string; message: Buffer; signature: Buffer };
 
 type Flag = { position: number; reason: string; range?: { fromPosition: number; toPosition: number } };
 
@@ -70,10 +57,14 @@ export class LedgerCheck {
   private lastRecordedAt = '';
   private signedSeen = false;
   private unsigned = 0;
-  private group?: { position: number; keyId: string; signature: string; digests: Buffer[] };
+  /** The last append of the batches applied so far, which the next batch may continue. */
+  private open?: SignatureGroup;
   private lastMatched: { position: number } ;
   private headsChecked = 0;
   private readonly recent = new Set<string>();
+  private pending: ExportedEvent[] = [];
+  /** Heads kept outside the database (trusted) that are not among its heads. */
+  private readonly deletedHeads: TreeHead[];
 
   constructor(private readonly options: CheckOptions) {
     const start = options.start;
@@ -95,6 +86,8 @@ export class LedgerCheck {
       if (!known) bySize.set(h.treeSize, h);
     }
     this.heads = [...bySize.values()].filter((h) => h.treeSize > this.tree.size).sort((a, b) => a.treeSize - b.treeSize);
+    const stored = new Set((options.heads ?? []).map((h) => h.signature));
+    this.deletedHeads = options.keys ? (options.trusted ?? []).filter((h) => !stored.has(h.signature)) : [];
   }
 
   /** Records a problem; the lowest position wins. A range (the tree against a head) yields to an exact position inside it. */
@@ -104,22 +97,64 @@ export class LedgerCheck {
     } else if (!this.broken || position < this.broken.position) this.broken = { position, reason };
   }
 
-  add(e: ExportedEvent & { keyId: string | null; signature: string | null }) {
-    const position = e.globalPosition;
-    if (position <= this.lastPosition) this.flag(position, 'events out of position order (reordered or duplicated)');
-    this.lastPosition = position;
-    this.checked++;
-    const hash = eventHash(e);
-    if (hash !== e.hash) this.flag(position, 'hash mismatch: the event was altered');
-    this.chain(e);
-    this.signature(e);
-    if (e.recordedAt < this.lastRecordedAt) this.flag(position, `recorded at ${e.recordedAt}, before the event ahead of it (${this.lastRecordedAt}): a backdated record`);
-    this.lastRecordedAt = e.recordedAt;
-    const head = this.heads[this.nextHead];
-    // (By position: an event past the head's last one is not in it, whatever its rank says; the tree check catches that.)
-    if (head && position <= head.lastPosition && e.recordedAt > head.timestamp) this.flag(position, `recorded at ${e.recordedAt}, after the signed head that covers it (${head.timestamp})`);
-    this.tree.push(leafHash(Buffer.from(hash, 'hex')));
-    while (head && this.heads[this.nextHead]?.treeSize === this.tree.size) this.compare(this.heads[this.nextHead++], position);
+  /** Adds one event (live verify): examined here, a thousand at a time. */
+  add(e: ExportedEvent) {
+    this.pending.push(e);
+    if (this.pending.length >= 1000) this.examinePending();
+  }
+
+  private examinePending() {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.apply(examineEvents(batch, this.options.keys, this.recent));
+  }
+
+  /**
+   * Applies the next batch of events, examined here or on a worker thread (examine.ts): the checks
+   * that need them in order. Batches must come in the order of their events.
+   */
+  apply(x: Examined) {
+    for (let i = 0, altered = 0; i < x.position.length; i++) {
+      const position = x.position[i];
+      if (position <= this.lastPosition) this.flag(position, 'events out of position order (reordered or duplicated)');
+      this.lastPosition = position;
+      this.checked++;
+      if (x.altered[altered] === i) {
+        altered++;
+        this.flag(position, 'hash mismatch: the event was altered');
+      }
+      this.chain(x, i);
+      const recordedAt = x.recordedAt[i];
+      if (recordedAt < this.lastRecordedAt) this.flag(position, `recorded at ${recordedAt}, before the event ahead of it (${this.lastRecordedAt}): a backdated record`);
+      this.lastRecordedAt = recordedAt;
+      const head = this.heads[this.nextHead];
+      // (By position: an event past the head's last one is not in it, whatever its rank says; the tree check catches that.)
+      if (head && position <= head.lastPosition && recordedAt > head.timestamp) this.flag(position, `recorded at ${recordedAt}, after the signed head that covers it (${head.timestamp})`);
+      this.tree.push(x.leaves.subarray(32 * i, 32 * i + 32));
+      while (head && this.heads[this.nextHead]?.treeSize === this.tree.size) this.compare(this.heads[this.nextHead++], position);
+    }
+    if (!this.options.keys || x.position.length === 0) return;
+    for (const position of x.unsigned) {
+      if (this.signedSeen || (x.firstSigned !== null && position > x.firstSigned)) this.flag(position, 'no signature: the event was not recorded through the application (inserted with SQL)');
+      else this.unsigned++;
+    }
+    if (x.firstSigned !== null) this.signedSeen = true;
+    for (const f of x.flags) this.flag(f.position, f.reason);
+    x.edges.forEach((g, i) => {
+      if (i === 0 && x.opensWithGroup && this.open?.signature === g.signature && this.open.keyId === g.keyId) this.open.digests.push(...g.digests);
+      else {
+        this.closeOpen();
+        this.open = g;
+      }
+    });
+    if (!x.endsWithGroup) this.closeOpen();
+  }
+
+  private closeOpen() {
+    const problem = this.open && checkGroup(this.open, this.options.keys!, this.recent);
+    this.open = undefined;
+    if (problem) this.flag(problem.position, problem.reason);
   }
 
   private compare(head: TreeHead, position: number) {
@@ -133,61 +168,26 @@ export class LedgerCheck {
       + `between positions ${range.fromPosition} and ${range.toPosition} an event was removed, inserted or changed`, range);
   }
 
-  private chain(e: ExportedEvent) {
-    const anchor = this.options.start?.anchors.get(e.streamId);
-    const state = this.streams.get(e.streamId) ?? (anchor ? { version: e.streamVersion - 1, hash: anchor.prevHash, position: anchor.prevPosition } : { version: 0, hash: '', position: null });
-    if (e.prevPosition !== state.position) {
-      const missing = e.prevPosition !== null && (state.position === null || e.prevPosition > state.position);
-      this.flag(missing ? e.prevPosition! : e.globalPosition, missing ? 'event missing from its stream' : 'stream chain reordered');
-    } else if (e.streamVersion !== state.version + 1 || e.prevHash !== state.hash) {
-      this.flag(e.globalPosition, 'broken link to the previous event of the stream');
+  private chain(x: Examined, i: number) {
+    const streamId = x.streamId[i];
+    const position = x.position[i];
+    const version = x.version[i];
+    const prevPosition = x.prevPosition[i];
+    const anchor = this.options.start?.anchors.get(streamId);
+    const state = this.streams.get(streamId) ?? (anchor ? { version: version - 1, hash: anchor.prevHash, position: anchor.prevPosition } : { version: 0, hash: '', position: null });
+    if (prevPosition !== state.position) {
+      const missing = prevPosition !== null && (state.position === null || prevPosition > state.position);
+      this.flag(missing ? prevPosition! : position, missing ? 'event missing from its stream' : 'stream chain reordered');
+    } else if (version !== state.version + 1 || x.prevHash[i] !== state.hash) {
+      this.flag(position, 'broken link to the previous event of the stream');
     }
-    this.streams.set(e.streamId, { version: e.streamVersion, hash: e.hash, position: e.globalPosition });
-  }
-
-  private signature(e: ExportedEvent & { keyId: string | null; signature: string | null }) {
-    if (!this.options.keys) return;
-    if (this.group && this.group.signature !== e.signature) this.endGroup();
-    if (e.signature === null || e.keyId === null) {
-      if (this.signedSeen) this.flag(e.globalPosition, 'no signature: the event was not recorded through the application (inserted with SQL)');
-      else this.unsigned++;
-      return;
-    }
-    this.signedSeen = true;
-    const digest = eventDigest({
-      eventId: e.eventId, streamId: e.streamId, type: e.type, schemaVersion: e.schemaVersion, data: JSON.parse(e.data),
-      metadata: JSON.parse(e.metadata), occurredAt: e.occurredAt, idempotencyKey: e.idempotencyKey,
-    });
-    if (!this.group) this.group = { position: e.globalPosition, keyId: e.keyId, signature: e.signature, digests: [] };
-    this.group.digests.push(digest);
-  }
-
-  private endGroup() {
-    const g = this.group;
-    this.group = undefined;
-    if (!g || !this.options.keys) return;
-    if (!this.options.keys.has(g.keyId)) {
-      this.flag(g.position, `signed by key ${g.keyId}, which no trusted key endorses`);
-      return;
-    }
-    const signed = signedMessage(Buffer.from(g.signature, 'base64'), appendMessage(g.digests));
-    if (!signed) {
-      this.flag(g.position, SIGNATURE_MISMATCH);
-      return;
-    }
-    // Appends signed together share one signature over the same batch root: checked once (the first, lowest, position reports it).
-    const shared = `${g.keyId}:${signed.signature.toString('base64')}:${signed.message.toString('base64')}`;
-    if (this.recent.has(shared)) return;
-    this.recent.add(shared);
-    if (this.recent.size > 4096) this.recent.delete(this.recent.values().next().value!);
-    const job = { position: g.position, keyId: g.keyId, message: signed.message, signature: signed.signature };
-    if (this.options.checkSignature) this.options.checkSignature(job);
-    else if (!this.options.keys.verify(job.keyId, job.message, job.signature)) this.flag(job.position, SIGNATURE_MISMATCH);
+    this.streams.set(streamId, { version, hash: x.hash[i], position });
   }
 
   /** The verdict, once every event was added (and, offline, every signature job answered). `streamHeads`: each stream's recorded head. */
   finish(streamHeads?: StreamHead[]): Verdict {
-    this.endGroup();
+    this.examinePending();
+    if (this.options.keys) this.closeOpen();
     for (const head of this.heads.slice(this.nextHead)) {
       const range = { fromPosition: this.lastMatched.position + 1, toPosition: head.lastPosition };
       this.flag(range.fromPosition, `the signed head of size ${head.treeSize} (${head.timestamp}) covers ${head.treeSize - this.tree.size} more event(s) than the ledger holds: `
@@ -209,17 +209,21 @@ export class LedgerCheck {
       `Merkle tree (RFC 9162) against ${this.headsChecked} signed head${this.headsChecked === 1 ? '' : 's'}`];
     const t = this.treeBroken;
     const b = this.broken && (!t || this.broken.position <= t.range!.toPosition) ? this.broken : t;
+    // Every event matches, but a head the caller kept is gone: the ledger's signed heads were deleted (what bounded its recording times).
+    const gone = !b && this.deletedHeads[0];
     return {
-      ok: !b, checked: this.checked, checks,
+      ok: !b && !gone, checked: this.checked, checks,
       ...(b && { firstBrokenPosition: b.position, reason: b.reason, ...(t && { range: t.range }) }),
+      ...(gone && { reason: `the signed head of size ${gone.treeSize} (${gone.timestamp}), kept outside the database, is not among the ledger's heads: `
+        + 'signed heads were deleted (the events it covers still match it)' }),
       treeSize: this.tree.size, headsChecked: this.headsChecked, unsignedBeforeSigning: this.unsigned,
     };
   }
 
   /** The tree rebuilt so far (its root at the current size). */
   root() {
+    this.examinePending();
     return { size: this.tree.size, rootHash: this.tree.root().toString('hex') };
   }
 }
 
-export const SIGNATURE_MISMATCH = 'signature mismatch: the append was altered after it was signed (or its rows do not belong together)';

@@ -10,4 +10,4 @@ export * from './merkle';
 export * from './tree';
 export * from './check';
 export * from './backup';
-export { SignaturePool } from './signature-pool';
+export { ExaminePool } from './verify-pool';

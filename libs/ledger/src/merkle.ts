@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The Merkle tree of RFC 9162 (Certificate Transparency v2), §2.1: a leaf hash is SHA-256(0x00 ||
@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
  * Pure functions: the tree store (tree.ts) keeps the perfect subtrees in the database and hands
  * them to these through `NodeSource`.
  */
-export const leafHash = (entry: Buffer): Buffer => createHash('sha256').update(LEAF).update(entry).digest();
-export const nodeHash = (left: Buffer, right: Buffer): Buffer => createHash('sha256').update(NODE).update(left).update(right).digest();
+export const leafHash = (entry: Buffer): Buffer => hash('sha256', Buffer.concat([LEAF, entry]), 'buffer');
+export const nodeHash = (left: Buffer, right: Buffer): Buffer => hash('sha256', Buffer.concat([NODE, left, right]), 'buffer');
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 const EMPTY_ROOT = createHash('sha256').digest();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { leafHash, rootFromPath } from './merkle';
 
 /**
@@ -23,8 +23,41 @@ export const canonicalJson = (value: unknown): string =>
       : v,
   );
 
+/** An array index (what an object lists first, in numeric order, whatever order its keys were added in). */
+const INDEX = /^(?:0|[1-9]\d{0,9})$/;
+const isIndex = (key: string) => INDEX.test(key) && Number(key) < 4294967295;
+
+/**
+ * canonicalJson's text, written out directly instead of through a replacer that copies every object:
+ * for plain data (what the ledger accepts: null, booleans, finite numbers, strings, arrays, plain
+ * objects whose undefined members are left out), and what a verifier recomputes a million times. The
+ * same text: canonicalJson rebuilds each object from its sorted keys, and an object lists its index
+ * keys first (in numeric order), so these come first here too.
+ */
+export const canonicalText = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  let text = '';
+  if (Array.isArray(value)) {
+    for (const item of value) text += `${text ? ',' : ''}${canonicalText(item)}`;
+    return `[${text}]`;
+  }
+  const keys = Object.keys(value);
+  let indices = 0;
+  while (indices < keys.length && isIndex(keys[indices])) indices++;
+  const sorted = indices === 0 ? keys.sort() : [...keys.slice(0, indices), ...keys.slice(indices).sort()];
+  for (const key of sorted) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) text += `${text ? ',' : ''}${JSON.stringify(key)}:${canonicalText(member)}`;
+  }
+  return `{${text}}`;
+};
+
 export const eventDigest = (e: SignedFields): Buffer =>
-  createHash('sha256').update(canonicalJson([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]), 'utf8').digest();
+  hash('sha256', canonicalText([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]), 'buffer');
+
+/** eventDigest of a stored event (its data and metadata as the database renders them). */
+export const storedEventDigest = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): Buffer =>
+  eventDigest({ ...e, data: JSON.parse(e.data), metadata: JSON.parse(e.metadata) });
 
 const APPEND = Buffer.from('reform-ledger/append/1\n', 'utf8');
 export const appendMessage = (digests: Buffer[]): Buffer => Buffer.concat([APPEND, ...digests]);

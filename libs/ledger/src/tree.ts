@@ -39,9 +39,9 @@ export class LedgerTree {
   }
 
   /**
-   * Grows the tree to the gap-free head and, if it grew, signs a head over it (one transaction, one
-   * signer at a time). Refuses (TreeRegressionError) when the last leaf's event is gone or changed.
-   * Returns the new head, or null when nothing was new.
+   * Grows the tree to the gap-free head and, if it grew (or the head at its size was deleted), signs a
+   * head over it (one transaction, one signer at a time). Refuses (TreeRegressionError) when the last
+   * leaf's event is gone or changed. Returns the new head, or null when nothing was new.
    */
   async extend(keys: KeyRing): Promise<TreeHead | null> {
     const client = await this.pool.connect();
@@ -76,8 +76,13 @@ export class LedgerTree {
           [level, index, hash, position]);
       }
       if (tree.size === size) {
-        await client.query('COMMIT');
-        return null;
+        // Nothing new; but a tree that grew to `size` had a head signed at `size`, in the same transaction.
+        // If none is there, heads were deleted: sign one again, so the ledger has a head (verify names the deletion).
+        const { rows: [{ n }] } = await client.query<{ n: string | null }>('SELECT max(tree_size) AS n FROM ledger_tree_heads');
+        if (size === 0 || Number(n ?? 0) >= size) {
+          await client.query('COMMIT');
+          return null;
+        }
       }
       const { rows: [{ t }] } = await client.query<{ t: string }>(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS t`);
       const unsigned = { treeSize: tree.size, rootHash: tree.root().toString('hex'), lastPosition: after, timestamp: t };
@@ -210,7 +215,8 @@ export class TreeHeadSigner {
     while (this.running) await this.running.catch(() => undefined);
     this.running = this.tree.extend(this.keys).then((head) => {
       const file = this.headFile();
-      if (head && file) writeFileSync(file, JSON.stringify(head, null, 2));
+      // Only a larger head replaces the kept one: a head signed again at the same size (its rows were deleted) does not hide the deletion.
+      if (head && file && head.treeSize > (this.lastSigned()?.treeSize ?? 0)) writeFileSync(file, JSON.stringify(head, null, 2));
       return head;
     }).finally(() => (this.running = undefined));
     return this.running;
