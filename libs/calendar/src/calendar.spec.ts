@@ -55,6 +55,9 @@ describe('Vietnamese calendar days (Asia/Ho_Chi_Minh, the default)', () => {
     expect(dayOf('2022-11-30')).toBe('2022-11-30');
     expect(storedInstant('2022-11-30')).toBe('2022-11-30T00:00:00.000000Z');
     expect(dayOf('2022-11-30T00:00:00.000000Z')).toBe('2022-11-30');
+    // Text that only looks like a stored date is not one (evolve is total: the first ten characters).
+    expect(dayOf('2022-11-31T00:00:00.000000Z')).toBe('2022-11-31');
+    expect(validFrom('2022-11-31T00:00:00.000000Z')).toBe('2022-11-31T00:00:00.000000Z');
   });
 
   it('ends an asOf day at the end of the Vietnamese day, and starts it at its start', () => {
@@ -98,6 +101,12 @@ describe('another deployment zone (LEDGER_TIME_ZONE)', () => {
     expect(validFrom(storedInstant('2022-12-01')!) > cutEnd('2022-11-30')!).toBe(true);
     expect(validFrom(storedInstant('2022-11-30')!) <= cutEnd('2022-11-30')!).toBe(true);
   }));
+
+  it('finds where a day starts in the zone in force, not in the one it last found it in', () => {
+    expect(startOfDay('2023-03-15')).toBe('2023-03-14T17:00:00.000000Z');
+    inZone('America/New_York', () => expect(validFrom('2023-03-15T00:00:00.000000Z')).toBe('2023-03-15T04:00:00.000000Z'));
+    expect(validFrom('2023-03-15T00:00:00.000000Z')).toBe('2023-03-14T17:00:00.000000Z');
+  });
 
   it('gives the time of a moment in that zone', () => inZone('America/New_York', () => expect(localTimeOf('2022-12-05T10:00:00Z')).toBe('05:00:00')));
 
