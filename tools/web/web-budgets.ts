@@ -14,7 +14,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { freePort } from '@reform-ledger/ledger';
@@ -29,8 +29,21 @@ const log = (line: string) => {
   lines.push(line);
 };
 
-/** npm start (main.ts) on the budgets' embedded database; resolves when / and /health answer, with the time it took. */
-const start = async (): Promise<{ url: string; seconds: number; server: ChildProcess }> => {
+/** The CPU seconds a process has used (user + system, from /proc: Linux), or NaN where there is no /proc. */
+const cpuOf = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/**
+ * npm start (main.ts) on the budgets' embedded database; resolves when / and /health answer, with the time
+ * it took and the CPU the API process used until then (the part of a start-up that does not depend on the load).
+ */
+const start = async (): Promise<{ url: string; seconds: number; cpu: number; server: ChildProcess }> => {
   const port = await freePort();
   const started = performance.now();
   const { DATABASE_URL: _external, ...env } = process.env; // npm start's default: the embedded PostgreSQL
@@ -43,7 +56,7 @@ const start = async (): Promise<{ url: string; seconds: number; server: ChildPro
     const [page, health] = await Promise.all([
       fetch(`${url}/`, { headers: { Accept: 'text/html' } }).catch(() => undefined), fetch(`${url}/health`).catch(() => undefined),
     ]);
-    if (page?.status === 200 && health?.status === 200) return { url, seconds: (performance.now() - started) / 1000, server };
+    if (page?.status === 200 && health?.status === 200) return { url, seconds: (performance.now() - started) / 1000, cpu: cpuOf(server.pid!), server };
     if (server.exitCode !== null) throw new Error('npm start exited');
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -57,8 +70,18 @@ const main = async () => {
   const fresh = await start();
   log(`\n## Start-up\nnpm start from nothing (build the web app, new embedded database, seed loaded): dashboard answering after ${fresh.seconds.toFixed(1)} s (budget 20 s)`);
   await stop(fresh.server);
+  // A restart, three times (the median counts): the machine's load moves each run.
+  const restarts: { seconds: number; cpu: number; load: number }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const run = await start();
+    restarts.push({ seconds: run.seconds, cpu: run.cpu, load: loadavg()[0] });
+    await stop(run.server);
+  }
   const again = await start();
-  log(`npm start again (build and data kept): dashboard answering after ${again.seconds.toFixed(1)} s (budget 3 s)`);
+  restarts.push({ seconds: again.seconds, cpu: again.cpu, load: loadavg()[0] });
+  const median = [...restarts].sort((a, b) => a.seconds - b.seconds)[1];
+  log(`npm start again (build and data kept): dashboard answering after ${median.seconds.toFixed(1)} s, median of 3 (budget 3 s; runs ${restarts.map((r) => `${r.seconds.toFixed(1)} s`).join(', ')}), `
+    + `the API process using ${median.cpu.toFixed(2)} s of CPU until then; load average ${restarts.map((r) => r.load.toFixed(1)).join(', ')} on ${cpus().length} cores`);
   const { url } = again;
 
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');

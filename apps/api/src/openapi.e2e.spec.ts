@@ -57,7 +57,7 @@ const SAMPLES: Record<string, string> = {
   asOf: '2022-11-30', knownAt: new Date(Date.now() + 3_600_000).toISOString(), year: '2022', unitId: 'phong-noi-vu', withStates: 'true',
   unit: 'phong-noi-vu', ownerUnit: 'phong-noi-vu', actor: 'demo-admin', recordedFrom: '2022-01-01', recordedTo: '2099-01-01', after: '0', limit: '10',
   view: 'plan-progress', planId: 'cchc-2022', inspectionId: 'kt-2022', recruitmentId: 'vc-2022', boundFrom: '0', boundTo: '2099-01-01',
-  format: 'csv', period: 'year', seriesFrom: '2022-01-01', seriesTo: '2022-12-31', step: 'week',
+  format: 'csv', period: 'year', q: 'kế hoạch', seriesFrom: '2022-01-01', seriesTo: '2022-12-31', step: 'week',
 };
 /** The API's only routes under /api/v1 that need no key: the sign-in page's list of demo keys (demo mode only). */
 const PUBLIC = ['/api/v1/demo-keys'];

@@ -1,6 +1,6 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { REFORM_FIELDS } from '@reform-ledger/domain';
+import { DOCUMENT_TYPES, REFORM_FIELDS } from '@reform-ledger/domain';
 import { XLSX_TYPE } from '@reform-ledger/reports';
 import { EVENT_SCHEMAS } from './events/event-schemas';
 
@@ -110,6 +110,14 @@ export const SCHEMAS = {
     })),
     cut: ref('Cut'),
   }),
+  DocumentList: object({
+    total: integer('Documents that match, before the limit'),
+    documents: list(object({
+      documentId: string('The record id, derived from issuer, number, symbol and year: what a form cites'), reference: string('Number and symbol as registered, e.g. 39/QĐ-UBND'),
+      documentType: string('', { enum: [...DOCUMENT_TYPES] }), documentTypeName: string('The type\'s Vietnamese name'), date: date('The date on the document'), issuerUnitId: string('The body that issued it'), title: nullable(string()),
+    }), 'Newest first'),
+    cut: ref('Cut'),
+  }),
   Me: object({
     keyId: string(), role: string('', { enum: ['department', 'inspector', 'manager', 'admin'] }), unitId: nullable(string('The unit the key acts for')),
     unitName: nullable(string('Its name as registered')), demo: { type: 'boolean', description: 'The install runs in demo mode (demo keys, seed district)' },
@@ -128,7 +136,8 @@ export const SCHEMAS = {
   }),
   InspectionList: object({
     inspections: list(object({
-      inspectionId: string(), title: string(), leadUnitId: string(), periodFrom: date(), periodTo: date(),
+      inspectionId: string(), title: string(), leadUnitId: string(),
+      memberUnitIds: list(string(), 'The units on the team (InspectionTeamFormed): with the lead, they record visits and findings'), periodFrom: date(), periodTo: date(),
       status: string('planned until the first visit, in_progress until concluded', { enum: ['planned', 'in_progress', 'concluded'] }), targets: integer(), inspected: integer(),
       documentId: nullable(string('The inspection\'s plan or the document it carries out')), teamDocumentId: nullable(string('The decision forming the team')),
       concludedOn: nullable(date()), reportDocumentId: nullable(string('The report or notice that concludes it')), summary: nullable(string('The conclusion, as recorded')),
@@ -274,8 +283,8 @@ export const ApiProblems = (...statuses: number[]) =>
   applyDecorators(...statuses.map((status) =>
     ApiResponse({ status, description: PROBLEMS[status], content: { 'application/problem+json': { schema: ref('Problem') } } })));
 
-/** Builds the OpenAPI document of the app and serves it at /docs (JSON at /docs-json). */
-export const serveOpenApi = (app: INestApplication): OpenAPIObject => {
+/** Serves the OpenAPI document of the app at /docs (JSON at /docs-json), built on the first request for it rather than at start-up. */
+export const serveOpenApi = (app: INestApplication): void => {
   const config = new DocumentBuilder()
     .setTitle('Reform Ledger API')
     .setDescription('Administrative-reform events of Vietnamese local government, recorded once, immutably, and every view at any point in time. ' +
@@ -286,8 +295,10 @@ export const serveOpenApi = (app: INestApplication): OpenAPIObject => {
       description: 'An opaque API key (not a JWT: nothing to decode), bound to a role and, for a department, a unit. Demo keys: demo-admin, demo-manager, demo-inspector, demo-dept-<unitId>.',
     })
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: Object.values(EVENT_SCHEMAS).map((s) => s.data) });
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(SCHEMAS as OpenAPIObject['components'] & object) } };
+  const document = (): OpenAPIObject => {
+    const built = SwaggerModule.createDocument(app, config, { extraModels: Object.values(EVENT_SCHEMAS).map((s) => s.data) });
+    built.components = { ...built.components, schemas: { ...built.components?.schemas, ...(SCHEMAS as OpenAPIObject['components'] & object) } };
+    return built;
+  };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return document;
 };

@@ -5,6 +5,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { describeDate, isOccurredAt } from '@reform-ledger/calendar';
+import { normaliseText } from '@reform-ledger/domain';
 import { DIFFABLE, SERIES_STEPS } from '@reform-ledger/projections';
 import { PERIODS, SHEET_FORMATS } from '@reform-ledger/reports';
 import { ID_PATTERN } from './events/fields';
@@ -43,6 +44,10 @@ const bound = (raw: string): Parsed<Bound> =>
   POSITION.test(raw) ? { value: { position: Number(raw) } } : isOccurredAt(raw) ? { value: { knownAt: raw } } : { reason: 'query.bound' };
 const integer = (min: number, max: number) => (raw: string): Parsed<number> =>
   /^\d{1,9}$/.test(raw) && Number(raw) >= min && Number(raw) <= max ? { value: Number(raw) } : { reason: 'query.range', params: { min, max } };
+const text = (min: number, max: number) => (raw: string): Parsed<string> => {
+  const value = normaliseText(raw);
+  return value.length >= min && value.length <= max ? { value } : { reason: 'text.length', params: { min, max } };
+};
 const oneOf = <T extends string>(values: readonly T[]) => (raw: string): Parsed<T> =>
   (values as readonly string[]).includes(raw) ? { value: raw as T } : { reason: 'one_of', params: { values } };
 
@@ -70,6 +75,10 @@ export const PARAMS = {
   withStates: spec({
     name: 'withStates', schema: { type: 'boolean', default: false }, parse: (raw) => (raw === 'true' || raw === 'false' ? { value: raw === 'true' } : { reason: 'query.boolean' }),
     description: 'Also give, with each event, the record\'s state before and after it (folded by the domain\'s own evolve)',
+  }),
+  q: spec({
+    name: 'q', schema: { type: 'string', minLength: 1, maxLength: 100 }, example: 'kế hoạch', parse: text(1, 100),
+    description: 'Words to look for (all of them), diacritics and case aside: in the number and symbol, the title or the record id',
   }),
   unit: spec({ name: 'unit', schema: { type: 'string', pattern: ID_PATTERN.source }, parse: id, description: 'Events recorded by this unit (the unit of the key that wrote them)' }),
   ownerUnit: spec({

@@ -33,10 +33,10 @@ const sourcesHash = (): string => {
   return hash.digest('hex');
 };
 
-/** Whether the build in dist/ was made from the current sources. */
-export const webBuildIsFresh = (): boolean => {
+/** Whether the build in dist/ was made from the current sources (their hash). */
+const webBuildIsFresh = (hash: string): boolean => {
   try {
-    return readFileSync(join(WEB_DIST, STAMP), 'utf8') === sourcesHash();
+    return readFileSync(join(WEB_DIST, STAMP), 'utf8') === hash;
   } catch {
     return false;
   }
@@ -50,7 +50,7 @@ export const webBuildIsFresh = (): boolean => {
 export const ensureWebBuild = async (log: (line: string) => void = () => undefined): Promise<'fresh' | 'built' | 'no-sources'> => {
   if (!existsSync(join(SOURCES, 'index.html'))) return 'no-sources';
   const hash = sourcesHash();
-  if (webBuildIsFresh()) return 'fresh';
+  if (webBuildIsFresh(hash)) return 'fresh';
   const started = performance.now();
   const out = `${WEB_DIST}.build-${process.pid}`;
   await new Promise<void>((resolve, reject) => {

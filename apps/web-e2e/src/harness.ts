@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { freePort } from '@reform-ledger/ledger';
@@ -22,10 +24,16 @@ export const startApp = async (): Promise<Running> => {
   const engine = testEngines()[0];
   const db: TestDatabase = await engine.setup();
   const port = await freePort();
+  // Its own signing key, as its own database: the default key file (keys/ beside ./data) keeps the largest
+  // head it signed, and a later run's fresh database would verify as one with events removed.
+  const keys = mkdtempSync(join(tmpdir(), 'rl-web-e2e-keys-'));
   let output = '';
   const server: ChildProcess = spawn(process.execPath, ['-r', './tools/register.js', 'apps/api/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, DEMO_KEYS: 'true', PORT: String(port), LOG_LEVEL: 'warn', PROJECTOR: '' },
+    env: {
+      ...process.env, DATABASE_URL: db.url, DEMO_KEYS: 'true', PORT: String(port), LOG_LEVEL: 'warn', PROJECTOR: '',
+      LEDGER_SIGNING_KEY: join(keys, 'ledger-signing-key.pem'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (chunk) => (output += chunk));
@@ -37,6 +45,7 @@ export const startApp = async (): Promise<Running> => {
       await new Promise((r) => server.once('exit', r));
     }
     await db.teardown();
+    rmSync(keys, { recursive: true, force: true });
   };
   for (const until = Date.now() + 150_000; ;) {
     const health = await fetch(`${url}/health`).catch(() => undefined);

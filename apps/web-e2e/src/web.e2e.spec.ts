@@ -99,6 +99,30 @@ describe('the web app on the seed district', () => {
     await context.close();
   }, 60_000);
 
+  it('marks against the compared cut the burn-up (a second series, its day), the breakdowns, the overdue list, data quality, positions and visits', async () => {
+    const marks = await (await call(`${app.url}/api/v1/ledger/marks`, { headers: { Authorization: 'Bearer demo-manager' } })).json();
+    const phaseOne = encodeURIComponent(marks.marks[0].knownAt);
+    const { context, page } = await signedIn(browser, app.url, 'demo-manager', `/?asOf=2022-11-30&compareAsOf=2022-11-30&compareKnownAt=${phaseOne}`);
+    const plan = page.getByTestId('plan-cchc-2022');
+    await plan.getByTestId('kpi-completed').filter({ hasText: '+5' }).waitFor();
+    await plan.getByTestId('burn-up').locator('text').filter({ hasText: 'Đã hoàn thành (mốc so sánh)' }).first().waitFor();
+    // The five late completions: overdue at phase 1, no longer; one more unit-level completion for each of their units.
+    expect(await textOf(page, 'overdue-count')).toBe('0 −5');
+    expect(await plan.locator('[data-testid="overdue"] tr.change-removed').count()).toBe(5);
+    expect(await plan.locator('tr', { hasText: 'Phòng Nội vụ' }).locator('.delta').first().innerText()).toContain('+1');
+    // "100% done with late tasks" is new since phase 1.
+    expect(await textOf(page, 'data-quality-findings')).toBe('4 +1');
+    await page.getByRole('link', { name: 'Xem chi tiết' }).click();
+    await page.locator('tr[data-rule="plan.done_but_late"] [data-change="added"]').waitFor();
+    expect(await page.locator('[data-testid="data-quality"] [data-change]').count()).toBe(1);
+    // Visits and positions: since 30/06 (valid time).
+    await page.goto(`${app.url}/kiem-tra?asOf=2022-11-30&compareAsOf=2022-06-30`);
+    await page.getByTestId('inspection-kt-ct01-2022').locator('[data-change="added"]').first().waitFor();
+    await page.goto(`${app.url}/tuyen-dung?asOf=2022-12-31&compareAsOf=2022-11-01`);
+    await page.getByTestId('pipeline-vien-chuc-2022').locator('tr[data-position] .delta').first().waitFor();
+    await context.close();
+  }, 90_000);
+
   it('shows the Chỉ thị 01 inspection: 20 units, 24 visits', async () => {
     const { context, page } = await signedIn(browser, app.url, 'demo-manager', '/kiem-tra?asOf=2022-11-30');
     const ct01 = page.getByTestId('inspection-kt-ct01-2022');
@@ -171,10 +195,12 @@ describe('the web app on the seed district', () => {
     await admin.context.close();
   }, 90_000);
 
+  /** Records an event as the admin (what a test sets up before a user acts on it). */
+  const post = (path: string, body: unknown, key: string) => call(`${app.url}${path}`, {
+    method: 'POST', headers: { Authorization: 'Bearer demo-admin', 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
+  });
+
   it('lets a department record a completion on its own open task: refused at the field when in the future, recorded once despite a lost answer and a double click, seen after reload', async () => {
-    const post = (path: string, body: unknown, key: string) => call(`${app.url}${path}`, {
-      method: 'POST', headers: { Authorization: 'Bearer demo-admin', 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
-    });
     const defined = await post('/api/v1/tasks/E2E-01/events', {
       type: 'TaskDefined', occurredAt: '2022-02-01', data: { planId: 'cchc-2022', title: 'Nhiệm vụ kiểm thử giao diện', field: 'chinh_quyen_so', leadUnitId: 'phong-noi-vu', dueOn: '2022-12-15' },
     }, 'e2e-define-E2E-01');
@@ -222,6 +248,57 @@ describe('the web app on the seed district', () => {
     expect(await events('TaskCompleted')).toBe(1);
     await page.reload();
     await page.locator('tr[data-task="E2E-01"]').getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 10/11/2022' }).waitFor();
+    await context.close();
+  }, 90_000);
+
+  it('lets a department cite a registered document as the evidence of a completion, found by its number (the form sends its record id)', async () => {
+    expect((await post('/api/v1/tasks/E2E-02/events', {
+      type: 'TaskDefined', occurredAt: '2022-02-01', data: { planId: 'cchc-2022', title: 'Nhiệm vụ kiểm thử văn bản minh chứng', field: 'che_do_cong_vu', leadUnitId: 'phong-noi-vu', dueOn: '2022-12-15' },
+    }, 'e2e-define-E2E-02')).status).toBe(201);
+    const { context, page } = await signedIn(browser, app.url, 'demo-dept-phong-noi-vu', '/don-vi');
+    const row = page.locator('tr[data-task="E2E-02"]');
+    await row.getByTestId('open-complete').click();
+    const form = row.getByTestId('form-TaskCompleted');
+    await form.locator('input[name="occurredAt"]').fill('15/11/2022');
+    const picker = form.getByTestId('document-picker-evidenceDocumentId');
+    await picker.locator('input[type="search"]').fill('39/qđ');
+    await picker.getByTestId('document-count').filter({ hasText: /^1 văn bản khớp/ }).waitFor();
+    const option = picker.locator('option[value="ubnd-dak-song.2022.39.qd-ubnd"]');
+    expect(await option.innerText()).toBe('Quyết định số 39/QĐ-UBND ngày 10/01/2022 của UBND huyện Đắk Song — Phê duyệt Kế hoạch Cải cách hành chính năm 2022');
+    await picker.locator('select').selectOption('ubnd-dak-song.2022.39.qd-ubnd');
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await row.getByTestId('status').filter({ hasText: 'Đã hoàn thành ngày 15/11/2022' }).waitFor();
+    const stream = await (await call(`${app.url}/api/v1/audit/streams/task:E2E-02`, { headers: { Authorization: 'Bearer demo-inspector' } })).json();
+    expect(stream.events.at(-1)).toMatchObject({ type: 'TaskCompleted', data: { evidenceDocumentId: 'ubnd-dak-song.2022.39.qd-ubnd' } });
+    await context.close();
+  }, 90_000);
+
+  it('gives a department on an inspection\'s team (not its lead) the visit form, and records the visit with its own key', async () => {
+    const inspection = '/api/v1/inspections/kt-e2e-team/events';
+    expect((await post(inspection, {
+      type: 'InspectionPlanned', occurredAt: '2022-03-01',
+      data: { title: 'Kiểm tra thử của đoàn liên ngành', leadUnitId: 'phong-tu-phap', targetUnitIds: ['ubnd-xa-nam-binh'], periodFrom: '2022-03-01', periodTo: '2022-12-31' },
+    }, 'e2e-team-planned')).status).toBe(201);
+    expect((await post(inspection, { type: 'InspectionTeamFormed', occurredAt: '2022-03-05', data: { memberUnitIds: ['phong-van-hoa-thong-tin'] } }, 'e2e-team-formed')).status).toBe(201);
+
+    // A unit neither leading it nor on its team has no form for it.
+    const outsider = await signedIn(browser, app.url, 'demo-dept-phong-noi-vu', '/don-vi');
+    await outsider.page.getByTestId('my-tasks-cchc-2022').waitFor();
+    expect(await outsider.page.getByTestId('my-inspection-kt-e2e-team').count()).toBe(0);
+    await outsider.context.close();
+
+    const { context, page } = await signedIn(browser, app.url, 'demo-dept-phong-van-hoa-thong-tin', '/don-vi');
+    const section = page.getByTestId('my-inspection-kt-e2e-team');
+    expect(await section.locator('h2').innerText()).toContain('thành viên đoàn kiểm tra (Phòng Tư pháp chủ trì)');
+    const form = section.getByTestId('form-UnitInspected');
+    await form.locator('input[name="occurredAt"]').fill('12/05/2022');
+    await form.locator('select[name="unitId"]').selectOption({ label: 'UBND xã Nam Bình' });
+    await form.locator('input[name="findings"]').fill('Niêm yết thủ tục hành chính đầy đủ');
+    await form.getByRole('button', { name: 'Ghi nhận' }).click();
+    await form.getByRole('status').waitFor();
+    await section.filter({ hasText: 'Đã kiểm tra 1/1' }).waitFor();
+    const stream = await (await call(`${app.url}/api/v1/audit/streams/inspection:kt-e2e-team`, { headers: { Authorization: 'Bearer demo-inspector' } })).json();
+    expect(stream.events.at(-1)).toMatchObject({ type: 'UnitInspected', data: { unitId: 'ubnd-xa-nam-binh' }, actor: { keyId: 'demo-dept-phong-van-hoa-thong-tin' } });
     await context.close();
   }, 90_000);
 

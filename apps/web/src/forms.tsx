@@ -1,10 +1,12 @@
 import { useRef, useState } from 'react';
 import { api, ApiError, must } from './api/client';
+import { useSession, useUnitName } from './context';
 import { date, num, parseDate, today } from './format';
+import { useLoad } from './route';
 import { ErrorBox } from './ui';
 
 type Collection = 'tasks' | 'inspections' | 'recruitments' | 'units';
-export type Field = { name: string; label: string; kind?: 'date' | 'text' | 'number' | 'select'; options?: [string, string][]; required?: boolean; placeholder?: string };
+export type Field = { name: string; label: string; kind?: 'date' | 'text' | 'number' | 'select' | 'document'; options?: [string, string][]; required?: boolean; placeholder?: string };
 type Values = Record<string, string>;
 
 /** The field an API reason belongs to: occurredAt, or data.<name>. */
@@ -52,10 +54,12 @@ export const RecordForm = ({ collection, id, type, title, fields, build, onDone 
   return (
     <form className="record" data-testid={`form-${type}`} data-idempotency-key={key} onSubmit={(e) => { e.preventDefault(); if (!busy) void submit(); }}>
       <h4>{title}</h4>
-      {fields.map((f) => (
-        <label key={f.name}>
+      {fields.map((f) => { const Field = f.kind === 'document' ? 'div' : 'label'; return (
+        <Field key={f.name} className={f.kind === 'document' ? 'field' : undefined}>
           <span>{f.label}</span>
-          {f.kind === 'select' ? (
+          {f.kind === 'document' ? (
+            <DocumentPicker name={f.name} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} />
+          ) : f.kind === 'select' ? (
             <select name={f.name} value={values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>
               {f.options!.map(([v, t]) => <option key={v} value={v}>{t}</option>)}
             </select>
@@ -64,12 +68,52 @@ export const RecordForm = ({ collection, id, type, title, fields, build, onDone 
               aria-invalid={reasons(f).length > 0} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />
           )}
           {reasons(f).map((r, i) => <span key={i} className="field-error" data-field-error={f.name}>{r}</span>)}
-        </label>
-      ))}
+        </Field>
+      ); })}
       {error && (other.length > 0 || !(error instanceof ApiError) || (error.problem.errors ?? []).length === 0) && <ErrorBox error={error} />}
       {done && !error && <p className="ok" role="status">{done}</p>}
       <button type="submit" disabled={busy}>{busy ? 'Đang gửi…' : 'Ghi nhận'}</button>
     </form>
+  );
+};
+
+const PICKED = 20;
+
+/**
+ * A registered document, picked by its number and symbol or its title (GET /api/v1/documents?q=, as the
+ * registry holds it now); the form sends its record id. "Only my unit's" narrows it to what the unit
+ * issued or registered.
+ */
+const DocumentPicker = ({ name, value, onChange }: { name: string; value: string; onChange: (documentId: string) => void }) => {
+  const { me } = useSession();
+  const unitName = useUnitName();
+  const [q, setQ] = useState('');
+  const [own, setOwn] = useState(false);
+  const words = q.trim();
+  const found = useLoad(() => must(api.GET('/api/v1/documents', {
+    params: { query: { ...(words && { q: words }), ...(own && me.unitId && { unitId: me.unitId }), limit: PICKED } },
+  })), `${words}|${own}`, true);
+  const documents = found.data?.documents ?? [];
+  return (
+    <span className="document-picker" data-testid={`document-picker-${name}`}>
+      <input type="search" name={`${name}-search`} value={q} placeholder="Tìm theo số, ký hiệu hoặc trích yếu, ví dụ 39/QĐ-UBND" onChange={(e) => setQ(e.target.value)} />
+      {me.unitId && <label className="inline"><input type="checkbox" checked={own} onChange={(e) => setOwn(e.target.checked)} /> Chỉ văn bản của {unitName(me.unitId)}</label>}
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">(không có văn bản)</option>
+        {value && !documents.some((d) => d.documentId === value) && <option value={value}>{value}</option>}
+        {documents.map((d) => (
+          <option key={d.documentId} value={d.documentId}>
+            {`${d.documentTypeName} số ${d.reference} ngày ${date(d.date)} của ${unitName(d.issuerUnitId)}${d.title ? ` — ${d.title}` : ''}`}
+          </option>
+        ))}
+      </select>
+      {found.error ? <ErrorBox error={found.error} /> : found.data && (
+        <span className="muted" data-testid="document-count">
+          {found.data.total === 0 ? 'Không có văn bản nào khớp.' : found.data.total > documents.length
+            ? `${num(documents.length)} trong ${num(found.data.total)} văn bản khớp; gõ thêm để thu hẹp.` : `${num(found.data.total)} văn bản khớp.`}
+        </span>
+      )}
+    </span>
   );
 };
 

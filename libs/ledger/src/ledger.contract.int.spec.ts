@@ -7,8 +7,10 @@ import {
   Database,
   ExportedEvent,
   IdempotencyKeyReusedError,
+  KeyRing,
   Ledger,
   LedgerInputError,
+  LedgerTree,
   migrate,
   MIGRATIONS,
   NewEvent,
@@ -340,11 +342,78 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
         expect(await ledger.readAll({ after: 3 })).toEqual([]);
         await held.query('COMMIT');
       } finally {
+        await held.query('ROLLBACK').catch(() => undefined); // after a failure: no transaction left open
         held.release();
       }
       const rest = await ledger.readAll({ after: 3 });
       expect(rest.map((e) => e.streamId)).toEqual(['s:held', 's:after-0', 's:after-1', 's:after-2', 's:after-3', 's:after-4']);
       expect(rest.map((e) => e.globalPosition)).toEqual([4, 5, 6, 7, 8, 9]);
+    });
+
+    it('never passes an event reserved between two appends of one transaction, once that transaction commits', async () => {
+      // T1 appends (position 1), T2 appends (position 2, a later transaction id) and stays open, T1 appends
+      // again (position 3) and commits. A reader that returned 3 now would checkpoint past 2 for good.
+      const tree = new LedgerTree(db.pool);
+      const keys = KeyRing.ephemeral();
+      let resume!: () => void;
+      const paused = new Promise<void>((r) => (resume = r));
+      let firstDone!: () => void;
+      const first = new Promise<void>((r) => (firstDone = r));
+      const t1 = ledger.transaction(async (tx) => {
+        await tx.append('m:first', [ev()]);
+        firstDone();
+        await paused;
+        await tx.append('m:second', [ev()]);
+      });
+      await first;
+      const t2 = await db.pool.connect();
+      let seen: number[];
+      try {
+        await t2.query('BEGIN');
+        await t2.query(`SELECT ledger_append('m:between', NULL, NULL, 'f', $1)`, [
+          JSON.stringify([{ eventId: uuidv7(), type: 'Between', schemaVersion: 1, data: {}, metadata: {}, occurredAt: '2022-11-20T00:00:00Z' }]),
+        ]);
+        resume();
+        await t1;
+        seen = (await ledger.readAll()).map((e) => e.globalPosition);
+        expect(seen.filter((p) => p >= 2)).toEqual([]); // position 2 is in flight: nothing at or above it
+        expect(await ledger.headPosition()).toBeLessThan(2);
+        await tree.extend(keys); // the Merkle tree reads the feed by the same rule
+        await t2.query('COMMIT');
+      } finally {
+        resume();
+        await t1.catch(() => undefined);
+        await t2.query('ROLLBACK').catch(() => undefined); // after a failure: no transaction left open
+        t2.release();
+      }
+      const rest = await ledger.readAll({ after: seen[seen.length - 1] ?? 0 });
+      expect([...seen, ...rest.map((e) => e.globalPosition)]).toEqual([1, 2, 3]);
+      expect(rest.map((e) => e.streamId)).toContain('m:between');
+      await tree.extend(keys);
+      const leaves = await db.pool.query('SELECT position FROM ledger_tree WHERE level = 0 ORDER BY index');
+      expect(leaves.rows.map((r) => Number(r.position))).toEqual([1, 2, 3]);
+    });
+
+    it('does not wait for a transaction left open in another database of the same server', async () => {
+      const url = new URL(testDb.url);
+      url.pathname = '/postgres';
+      const other = new Pool({ connectionString: url.toString(), max: 1 });
+      const held = await other.connect();
+      try {
+        await held.query('BEGIN');
+        await held.query('SELECT pg_current_xact_id()'); // an id older than the appends below
+        await ledger.append('o:1', [ev()]);
+        await ledger.transaction(async (tx) => {
+          await tx.append('o:2', [ev()]);
+          await tx.append('o:3', [ev()]);
+        });
+        expect((await ledger.readAll()).map((e) => e.streamId)).toEqual(['o:1', 'o:2', 'o:3']);
+        expect(await ledger.headPosition()).toBe(3);
+      } finally {
+        await held.query('ROLLBACK').catch(() => undefined); // never left open: it would hold every other feed back
+        held.release();
+        await other.end();
+      }
     });
 
     it('lets a polling reader see every event of racing, slow-committing writers exactly once, in order', async () => {

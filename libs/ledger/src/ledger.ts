@@ -209,7 +209,8 @@ export class Ledger {
     const prepared = await this.prepare(streamId, events, options.metadata, key);
     const append: Append = {
       streamId, expected, expectedOption: options.expectedVersion, key: key ?? null,
-      fingerprint: fingerprintOf(options.request ?? prepared.fingerprint), json: prepared.json, count: events.length,
+      // The fingerprint identifies the request behind a key; without a key nothing reads it.
+      fingerprint: key === undefined ? '' : fingerprintOf(options.request ?? prepared.fingerprint), json: prepared.json, count: events.length,
     };
     if (this.session || this.options.groupCommit === false) return this.appendAlone(append);
     return new Promise((resolve, reject) => {
@@ -268,7 +269,7 @@ export class Ledger {
     try {
       const items = group.map((a) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
         + `"f":"${a.fingerprint}","e":${a.json}}`);
-      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1) AS r', [`[${items.join(',')}]`])).rows[0].r;
+      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1) AS r', [`[${items.join(',')}]`], 'ledger_append_group')).rows[0].r;
     } catch (error) {
       // The connection failed: whether the group committed is unknown, as for a lone append.
       if (!(error as { code?: string }).code) {
@@ -294,6 +295,7 @@ export class Ledger {
       const { rows } = await this.query<{ r: StoredResult }>(
         'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
         [streamId, expected, key, fingerprint, json],
+        'ledger_append',
       );
       return toAppendResult(streamId, rows[0].r);
     } catch (error) {
@@ -361,10 +363,10 @@ export class Ledger {
    * Runs one statement on a pooled connection. Unlike `pool.query`, a refusal from the server (a
    * version conflict, a duplicate key) gives the connection back for reuse instead of closing it:
    * reconnecting cost ~3.5 ms per conflict, which dominated contended appends. A `name` prepares the
-   * statement once per connection (a hot statement is then not planned again).
+   * statement once per connection (the appends, a decision's reads: no parse and plan per call).
    */
   private async query<R extends object>(text: string, values: unknown[] = [], name?: string) {
-    const statement = { text, values, ...(name && { name }) };
+    const statement = { text, values, name };
     if (this.session) return this.session.query<R & QueryResultRow>(statement);
     const client = await this.pool.connect();
     let broken: Error | undefined;
@@ -453,20 +455,30 @@ export class Ledger {
   /**
    * The global feed in position order, gap-free.
    *
-   * Why no event is ever skipped: a reader returns only events whose transaction id is below the
-   * xmin of its snapshot (the oldest transaction still in flight). Every transaction below xmin has
-   * ended, so those rows are final; any event that becomes visible later belongs to a transaction
-   * with an id >= xmin. ledger_append takes its transaction id and reserves its positions under one
-   * short advisory lock, so transaction-id order and position order agree: such a later event has a
-   * higher position than every event returned now, and a reader resuming after the last returned
-   * position finds it. Rows of in-flight appends are invisible; rows above an in-flight append wait
-   * until it ends (a bounded delay, never a gap).
+   * Why no event is ever skipped: every row carries a feed stamp (tx_id), a transaction id at least
+   * its own transaction's; a reader returns only rows whose stamp is below the horizon of its
+   * snapshot: the oldest transaction still in flight that could write here (the snapshot's xmin, less
+   * the transactions of other databases: ledger_feed_horizon, migration 6). Those rows' transactions
+   * have ended, so they are final. ledger_append and ledger_append_group take the stamp and reserve the positions under one
+   * short advisory lock, and a stamp never falls below the one before it (schema.ts, FEED_STAMP): so
+   * stamps grow with positions. Any event that becomes visible later has a stamp >= xmin, hence a
+   * position above every event returned now, and a reader resuming after the last returned position
+   * finds it. Rows of in-flight appends are invisible; rows above an in-flight append wait until it
+   * ends (a bounded delay, never a gap). The stamp >= xmin argument holds for the horizon: a row that
+   * commits later belongs to a transaction of this database still in flight, which the horizon counts.
+   *
+   * A transaction that appends more than once (transaction()) took its id at its first append, and
+   * writers may reserve positions between its appends with later ids. Its later appends are stamped
+   * with the latest stamp, not its id, so they also wait for those writers: stamping them with the id
+   * (before migration 5) let a reader return them, and checkpoint past, while a writer in between
+   * was still in flight — that writer's events were then never read. Its first rows may be read
+   * before its later ones: the feed is in position order, not transaction by transaction.
    */
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const limit = Math.min(Math.max(options.limit ?? 1000, 1), 10000);
     const { rows } = await this.feedQuery<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ledger_events
-        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE global_position > $1 AND tx_id < (SELECT ledger_feed_horizon())
           AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::timestamptz IS NULL OR recorded_at <= $3)
           AND ($4::timestamptz IS NULL OR ${validFrom('$6')} <= $4)
         ORDER BY global_position LIMIT $5`,
@@ -491,7 +503,7 @@ export class Ledger {
       `SELECT global_position, stream_id, stream_version, type, schema_version, data,
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at
          FROM ledger_events
-        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) AND ($2::text[] IS NULL OR type = ANY($2))
+        WHERE global_position > $1 AND tx_id < (SELECT ledger_feed_horizon()) AND ($2::text[] IS NULL OR type = ANY($2))
         ORDER BY global_position LIMIT $3`,
       [options.after ?? 0, options.types ?? null, Math.min(Math.max(options.limit ?? 1000, 1), 10000)],
     );
@@ -571,7 +583,7 @@ export class Ledger {
     for (;;) {
       const { rows } = await this.feedQuery<ExportedRow>(
         `SELECT ${EXPORT_COLUMNS} FROM ledger_events WHERE global_position > $1 AND global_position <= $2
-            AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND tx_id < (SELECT ledger_feed_horizon())
           ORDER BY global_position LIMIT $3`,
         [after, range.to ?? Number.MAX_SAFE_INTEGER, range.batchSize ?? 5000],
       );
@@ -584,7 +596,7 @@ export class Ledger {
   /** The highest position a gap-free reader can see now (0 when the ledger is empty). */
   async headPosition(): Promise<number> {
     const { rows } = await this.query<{ p: string | null }>(
-      `SELECT max(global_position) AS p FROM ledger_events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      `SELECT max(global_position) AS p FROM ledger_events WHERE tx_id < (SELECT ledger_feed_horizon())`,
     );
     return Number(rows[0].p ?? 0);
   }

@@ -15,7 +15,29 @@ import { withTransaction } from './transaction';
 const CLOCK_IN_LOCK = `  -- Transaction time, read in position order (migration 2).
   v_now := clock_timestamp();
 `;
-const ledgerAppend = (create: string, clock: 'now' | 'in_lock', signed = false) => `-- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
+/**
+ * Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll), from migration 5. The rows of
+ * an append carry a feed stamp in tx_id; a reader returns a row once its transaction has committed
+ * and every transaction id up to its stamp has ended. The stamp is taken under one short session
+ * advisory lock, with the append's positions, and never falls below the stamp before it (kept in
+ * ledger_feed_stamp_seq): so stamps grow with positions, and a row that commits later than a reader's
+ * read has a stamp, hence a position, above everything that reader returned.
+ * A transaction's first write takes its id here, after every id handed out so far: the stamp is its
+ * id. A later append of the same transaction (Ledger.transaction) has an id older than the writers
+ * that reserved positions since its first; it takes the latest stamp, so its rows wait for them too.
+ * (Before migration 5 the stamp was always the id: such an append could be read, and checkpointed
+ * past, while a writer in between, below it, was still in flight.)
+ */
+const FEED_STAMP = `  v_tx := pg_current_xact_id_if_assigned();
+  PERFORM pg_advisory_lock(7246183901);
+  IF v_tx IS NULL THEN
+    v_tx := pg_current_xact_id();
+  ELSE
+    v_tx := greatest(v_tx, (SELECT last_value FROM ledger_feed_stamp_seq)::text::xid8);
+  END IF;
+  PERFORM setval('ledger_feed_stamp_seq', v_tx::text::bigint);
+`;
+const ledgerAppend = (create: string, clock: 'now' | 'in_lock', signed = false, stamped = false) => `-- Appends a batch to one stream in one round trip. Errors: RL409 (version conflict; DETAIL holds
 -- the actual version), RL422 (idempotency key reused for another request), 23505 (a concurrent
 -- append with the same key committed first).
 ${create} ledger_append(p_stream_id text, p_expected integer, p_idempotency_key text,
@@ -28,7 +50,7 @@ DECLARE
   v_head_hash bytea;
   v_head_position bigint;
   v_exists boolean;
-  v_now timestamptz${clock === 'now' ? ' := now()' : ''};
+  v_now timestamptz${clock === 'now' ? ' := now()' : ''};${stamped ? '\n  v_tx xid8;' : ''}
   v_result jsonb;
   e jsonb;
   i integer;
@@ -66,14 +88,18 @@ BEGIN
     RETURN ledger_refuse_stale(p_stream_id, p_idempotency_key, p_fingerprint, v_version);
   END IF;
 
-  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
+${stamped ? `  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll): under a short session
+  -- advisory lock, the rows' feed stamp (FEED_STAMP in schema.ts) and then their positions, so
+  -- stamps and positions grow together. Under the stream lock, so a stream's versions and positions
+  -- grow together.
+` : `  -- Gap-free feed, step 1 of 2 (readers do step 2, see Ledger.readAll). Under a short session
   -- advisory lock, take this transaction's id and then reserve its positions. So for any two
   -- appends, the one with the smaller transaction id holds the smaller positions. This runs
   -- before any write of this transaction (a write would assign the id outside the lock), and
   -- under the stream lock, so a stream's versions and positions grow together.
-  PERFORM pg_advisory_lock(7246183901);
+`}${stamped ? FEED_STAMP : `  PERFORM pg_advisory_lock(7246183901);
   PERFORM pg_current_xact_id();
-${clock === 'now' ? '' : CLOCK_IN_LOCK}  v_first := nextval('ledger_position_seq');
+`}${clock === 'now' ? '' : CLOCK_IN_LOCK}  v_first := nextval('ledger_position_seq');
   IF n > 1 THEN PERFORM setval('ledger_position_seq', v_first + n - 1); END IF;
   PERFORM pg_advisory_unlock(7246183901);
 
@@ -93,7 +119,7 @@ ${clock === 'now' ? '' : CLOCK_IN_LOCK}  v_first := nextval('ledger_position_seq
 
   INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
     schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash${signed ? ', key_id, signature' : ''})
-  SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, p_stream_id, a_version[k], a_prev_position[k],
+  SELECT a_position[k], ${stamped ? 'v_tx' : 'pg_current_xact_id()'}, (ev->>'eventId')::uuid, p_stream_id, a_version[k], a_prev_position[k],
     ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
     v_now, p_idempotency_key, a_prev_hash[k], a_hash[k]${signed ? ", ev->>'keyId', decode(ev->>'signature', 'base64')" : ''}
   FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, k);
@@ -127,10 +153,10 @@ $$;
  * whole group. A refused item is reported in the result, not raised, so the others still commit.
  * Every stream of the group is locked first, in one order, so two groups never wait on each other.
  */
-const ledgerAppendGroup = `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
+const ledgerAppendGroup = (create: string, stamped = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
 -- one transaction for all. Returns, per item, ledger_append's result or { error: 'RL409', actual } or
 -- { error: 'RL422' }.
-CREATE FUNCTION ledger_append_group(p_items jsonb)
+${create} ledger_append_group(p_items jsonb)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   n integer := jsonb_array_length(p_items);
@@ -163,7 +189,7 @@ DECLARE
   v_first bigint;
   v_item_first bigint;
   v_next bigint;
-  v_now timestamptz;
+  v_now timestamptz;${stamped ? '\n  v_tx xid8;' : ''}
   v_recorded text;
   m integer := 0;
   i integer;
@@ -230,9 +256,9 @@ BEGIN
   IF v_total > 0 THEN
     -- Gap-free feed, step 1 of 2, as in ledger_append: no write before this point, so the
     -- transaction id is taken here, with every position of the group.
-    PERFORM pg_advisory_lock(7246183901);
+${stamped ? FEED_STAMP.replace(/^(?=.)/gm, '  ') : `    PERFORM pg_advisory_lock(7246183901);
     PERFORM pg_current_xact_id();
-    v_now := clock_timestamp();
+`}    v_now := clock_timestamp();
     v_first := nextval('ledger_position_seq');
     IF v_total > 1 THEN PERFORM setval('ledger_position_seq', v_first + v_total - 1); END IF;
     PERFORM pg_advisory_unlock(7246183901);
@@ -278,7 +304,7 @@ BEGIN
 
     INSERT INTO ledger_events (global_position, tx_id, event_id, stream_id, stream_version, prev_position, type,
       schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash, key_id, signature)
-    SELECT a_position[k], pg_current_xact_id(), (ev->>'eventId')::uuid, a_stream[k], a_version[k], a_prev_position[k],
+    SELECT a_position[k], ${stamped ? 'v_tx' : 'pg_current_xact_id()'}, (ev->>'eventId')::uuid, a_stream[k], a_version[k], a_prev_position[k],
       ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
       v_now, a_key[k], a_prev_hash[k], a_hash[k], ev->>'keyId', decode(ev->>'signature', 'base64')
     FROM unnest(a_event) WITH ORDINALITY AS t(ev, k);
@@ -448,7 +474,41 @@ DROP TABLE ledger_checkpoints;
   {
     version: 4,
     name: 'group commit: the appends of several callers in one transaction',
-    sql: ledgerAppendGroup,
+    sql: ledgerAppendGroup('CREATE FUNCTION'),
+  },
+  {
+    version: 5,
+    name: 'feed stamps: a transaction that appends more than once stays behind every writer it let in between',
+    sql: /* sql */ `
+-- The feed stamp of the latest gap-free section (see FEED_STAMP); never rolled back.
+CREATE SEQUENCE ledger_feed_stamp_seq AS bigint;
+${ledgerAppend('CREATE OR REPLACE FUNCTION', 'in_lock', true, true)}
+${ledgerAppendGroup('CREATE OR REPLACE FUNCTION', true)}`,
+  },
+  {
+    version: 6,
+    name: 'the feed waits only for transactions that can write to this database',
+    sql: /* sql */ `
+-- Gap-free feed, step 2 (Ledger.readAll): a reader returns the rows whose feed stamp is below this.
+-- The snapshot's xmin would do, but it is the oldest transaction of the whole server: one left open
+-- in another database would hold the feed back. An id that pg_stat_activity shows held by a backend
+-- of another database can write no row here (a backend never changes database, an id is never handed
+-- out twice), so it is passed over; anything not known so (a prepared transaction, a session whose
+-- id the role may not see) still counts. Our own id counts too, as it does in xmin. Evaluate it once
+-- per statement: (SELECT ledger_feed_horizon()).
+CREATE FUNCTION ledger_feed_horizon() RETURNS xid8 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  s pg_snapshot := pg_current_snapshot();
+  h xid8;
+BEGIN
+  IF pg_snapshot_xmin(s) <> pg_snapshot_xmax(s) THEN
+    SELECT min(x) INTO h FROM pg_snapshot_xip(s) x
+     WHERE x::text::bigint % 4294967296 NOT IN (SELECT a.backend_xid::text::bigint FROM pg_stat_get_activity(NULL) a
+       WHERE a.backend_xid IS NOT NULL AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()));
+  END IF;
+  RETURN least(pg_current_xact_id_if_assigned(), coalesce(h, pg_snapshot_xmax(s)));
+END
+$$;`,
   },
 ];
 

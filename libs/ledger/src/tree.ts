@@ -61,7 +61,7 @@ export class LedgerTree {
       for (;;) {
         const { rows } = await client.query<{ p: string; hash: Buffer }>(
           `SELECT global_position AS p, hash FROM ledger_events
-            WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY global_position LIMIT 10000`, [after]);
+            WHERE global_position > $1 AND tx_id < (SELECT ledger_feed_horizon()) ORDER BY global_position LIMIT 10000`, [after]);
         if (rows.length === 0) break;
         const level: number[] = [], index: number[] = [], hash: Buffer[] = [], position: (number | null)[] = [];
         for (const row of rows) {

@@ -117,7 +117,7 @@ const busier = (): CchcInput => {
   return {
     ...base,
     inspections: [{
-      summary: { inspectionId: 'kt', title: 'Kiểm tra công vụ năm 2022', leadUnitId: base.unit.unitId, periodFrom: '2022-03-01', periodTo: '2022-12-15',
+      summary: { inspectionId: 'kt', title: 'Kiểm tra công vụ năm 2022', leadUnitId: base.unit.unitId, memberUnitIds: [], periodFrom: '2022-03-01', periodTo: '2022-12-15',
         status: 'in_progress', targets: 2, inspected: 1, documentId: null, teamDocumentId: null, concludedOn: null, reportDocumentId: null, summary: null },
       log: { inspectionId: 'kt', unitId: null, title: 'Kiểm tra công vụ năm 2022', status: 'in_progress',
         visits: [{ unitId: 'thon-1', unitName: 'Thôn 1', date: '2022-05-12', findings: 'Chấp hành tốt quy định' }],

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { dayOf } from '@reform-ledger/calendar';
 import { REFORM_FIELDS, ReformField } from '@reform-ledger/domain';
 import type { AnsweredCut } from '@reform-ledger/projections';
@@ -136,6 +135,8 @@ export const cutRow = (cut: AnsweredCut) => `Lát cắt: ${cutText(cut)}`;
 const asDate = (iso: string) => new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))));
 
 export const toXlsx = async (sheets: ViewSheets): Promise<Buffer> => {
+  // Loaded on the first workbook asked for, not when the API starts (exceljs is a quarter of a second of CPU to load).
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Reform Ledger';
   workbook.title = sheets.title;

@@ -1,5 +1,5 @@
 import { IsoDate, localDayOf, localTimeOf, vietnameseDate } from '@reform-ledger/calendar';
-import type { DocumentType } from '@reform-ledger/domain';
+import { DOCUMENT_TYPE_NAMES, type DocumentType } from '@reform-ledger/domain';
 
 /**
  * Numbers, dates and document citations as Vietnamese administrative writing has them:
@@ -30,12 +30,6 @@ export const roman = (n: number): string => ROMAN[n - 1] ?? String(n);
 
 /** Uppercase with Vietnamese diacritics kept: "huyện Đắk Song" → "HUYỆN ĐẮK SONG". */
 export const upper = (text: string): string => text.toLocaleUpperCase('vi');
-
-export const DOCUMENT_TYPE_NAMES: Record<DocumentType, string> = {
-  quyet_dinh: 'Quyết định', ke_hoach: 'Kế hoạch', cong_van: 'Công văn', bao_cao: 'Báo cáo', thong_bao: 'Thông báo',
-  chi_thi: 'Chỉ thị', nghi_quyet: 'Nghị quyết', nghi_dinh: 'Nghị định', thong_tu: 'Thông tư', thong_tu_lien_tich: 'Thông tư liên tịch',
-  luat: 'Luật', to_trinh: 'Tờ trình', bao_cao_tham_dinh: 'Báo cáo thẩm định', other: 'Văn bản',
-};
 
 export type CitedDocument = { reference: string; date: IsoDate; documentType: DocumentType; title?: string; issuerName: string };
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { RecordKind } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import {
-  dataQualityQuery, inspectionLogQuery, MAX_SERIES_POINTS, seriesDays, seriesQuery, unitsQuery, inspectionsQuery, legalDocumentsQuery, pipelineQuery, plansQuery, progressQuery, Projector,
+  dataQualityQuery, documentsQuery, inspectionLogQuery, MAX_SERIES_POINTS, seriesDays, seriesQuery, unitsQuery, inspectionsQuery, legalDocumentsQuery, pipelineQuery, plansQuery, progressQuery, Projector,
   recruitmentsQuery, tasksQuery, ViewQuery, ViewReader,
 } from '@reform-ledger/projections';
 import { AuthGuard } from '../auth/auth.guard';
@@ -83,6 +83,18 @@ export class ViewsController {
     return this.answer(unitsQuery, p);
   }
 
+  @Get('documents')
+  @ApiOperation({
+    summary: 'The document register at the cut: each document\'s number and symbol, type, date, issuer and title, newest first',
+    description: 'What a form cites as evidence or basis (evidenceDocumentId, documentId): pick one by its number or title with q.',
+  })
+  @QueryParams(['unitId', 'Only the documents this unit issued or registered'], 'q', ['limit', 'At most this many documents (1–10000), newest first; total counts them all'], ...CUT)
+  @ApiResult('DocumentList')
+  @ApiProblems(400, 401, 503)
+  documents(@Parsed() p: ParsedQuery) {
+    return this.answer(documentsQuery, p, { unitId: p.unitId, q: p.q, limit: p.limit ?? 500 });
+  }
+
   @Get('plans/:planId/tasks')
   @ApiOperation({ summary: 'The task board: each task with status, lead unit, due and completion days, and its latest reported progress' })
   @ApiParam({ name: 'planId', example: 'cchc-2022' })
@@ -95,7 +107,7 @@ export class ViewsController {
 
   @Get('inspections')
   @ApiOperation({ summary: 'Inspections of a year (by the start of their period), with status, coverage, the documents they cite and their conclusion' })
-  @QueryParams('year', ['unitId', 'Only the inspections this unit leads or visits'], ...VIEW_READ)
+  @QueryParams('year', ['unitId', 'Only the inspections this unit leads, is on the team of, or visits'], ...VIEW_READ)
   @ApiViewResult('InspectionList')
   @ApiProblems(400, 401, 503)
   inspections(@Parsed() p: ParsedQuery) {

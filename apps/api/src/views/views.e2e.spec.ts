@@ -164,6 +164,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
   it('serves the inspection log, recruitment pipeline and legal register at a cut', async () => {
     for (const [path, body] of [
       ['/api/v1/inspections/kt-2022/events', examples.inspectionPlanned()],
+      ['/api/v1/inspections/kt-2022/events', examples.inspectionTeamFormed({ memberUnitIds: [UNITS.justice] })],
       ['/api/v1/inspections/kt-2022/events', examples.unitInspected({ occurredAt: '2022-05-12' })],
       ['/api/v1/inspections/kt-2022/events', examples.unitInspected({ occurredAt: '2022-09-01' })],
       ['/api/v1/inspections/kt-2022/events', examples.unitInspected({ occurredAt: '2022-10-03', unitId: UNITS.ducAn })],
@@ -185,6 +186,10 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     expect(log.coverage).toEqual({ targets: 2, inspected: 2 });
     expect((await get('/api/v1/inspections/kt-2022/log?asOf=2022-06-30').expect(200)).body.coverage).toEqual({ targets: 2, inspected: 1 });
     expect((await get('/api/v1/inspections?year=2022').expect(200)).body.inspections).toHaveLength(1);
+    // A unit on the team finds the inspection under its own unitId (it records visits there), with the team listed.
+    expect((await get(`/api/v1/inspections?year=2022&unitId=${UNITS.justice}`).expect(200)).body.inspections)
+      .toEqual([expect.objectContaining({ inspectionId: 'kt-2022', memberUnitIds: [UNITS.justice] })]);
+    expect((await get(`/api/v1/inspections?year=2022&unitId=${UNITS.culture}`).expect(200)).body.inspections).toEqual([]);
 
     const pipeline = (await get('/api/v1/recruitments/vc-2022/pipeline').expect(200)).body;
     expect(pipeline.totals).toEqual({ quota: 3, applications: 2, withdrawn: 0, eligible: 1, ineligible: 1, pending: 0, passed: 0, appointed: 0 });
@@ -278,7 +283,7 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
       const log = (await diff('view=inspection-log&inspectionId=kt-2022').expect(200)).body;
       expect(log).toMatchObject({ view: 'inspection-log', inspectionId: 'kt-2022', from: { cut: { position: 0 } }, to: { status: 'in_progress', coverage: { inspected: 2 } } });
       expect(log.changed.map((c: { unitId: string }) => c.unitId)).toEqual([UNITS.namBinh, UNITS.ducAn].sort());
-      expect(log.events.map((e: { type: string }) => e.type)).toEqual(['InspectionPlanned', 'UnitInspected', 'UnitInspected', 'UnitInspected']);
+      expect(log.events.map((e: { type: string }) => e.type)).toEqual(['InspectionPlanned', 'InspectionTeamFormed', 'UnitInspected', 'UnitInspected', 'UnitInspected']);
       const drive = (await diff('view=recruitment-pipeline&recruitmentId=vc-2022').expect(200)).body;
       expect(drive.changed).toEqual([
         { applicationId: 'A1', before: null, after: expect.objectContaining({ status: 'withdrawn' }) },
@@ -314,7 +319,8 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
     await fresh('/api/v1/plans');
     const knownAt = new Date().toISOString();
     const routes = ['/api/v1/plans?year=2022', '/api/v1/plans/cchc-2022/progress', '/api/v1/plans/cchc-2022/tasks', '/api/v1/inspections?year=2022',
-      '/api/v1/inspections/kt-2022/log', '/api/v1/recruitments?year=2022', '/api/v1/recruitments/vc-2022/pipeline', '/api/v1/legal-documents?year=2022'];
+      '/api/v1/inspections/kt-2022/log', '/api/v1/recruitments?year=2022', '/api/v1/recruitments/vc-2022/pipeline', '/api/v1/legal-documents?year=2022',
+      '/api/v1/documents'];
     const cuts: [string, Record<string, unknown>][] = [
       ['asOf=2022-11-30', { asOf: '2022-11-30', knownAt: null }],
       [`knownAt=${encodeURIComponent(knownAt)}`, { asOf: null, knownAt }],
@@ -327,6 +333,39 @@ describe.each(testEngines())('read API v1 and audit on $name PostgreSQL', (engin
         expect({ route, query, status: res.status, cut: res.body.cut }).toEqual({ route, query, status: 200, cut: expect.objectContaining(echoed) });
       }
     }
+  });
+
+  it('lists the document register at a cut, newest first: by the unit that issued or registered it, by words of its number or title without diacritics', async () => {
+    const { DOCUMENTS } = examples;
+    const before = await latest();
+    const appraisal = await t.post(`/api/v1/documents/${DOCUMENTS.appraisal01}/events`, examples.documentRegistered({
+      occurredAt: '2022-03-02', reference: '01/BCTĐ-PTP', issuerUnitId: UNITS.justice, documentType: 'bao_cao_tham_dinh', title: 'Báo cáo thẩm định dự thảo quy chế',
+    }), { token: `demo-dept-${UNITS.justice}` }).expect(201);
+    const ids = async (query: string) => (await get(`/api/v1/documents?minPosition=${appraisal.body.globalPosition}${query}`, `demo-dept-${UNITS.culture}`).expect(200))
+      .body.documents.map((d: { documentId: string }) => d.documentId);
+    const all = (await get(`/api/v1/documents?minPosition=${appraisal.body.globalPosition}`).expect(200)).body;
+    expect(all).toMatchObject({ total: 2, cut: { asOf: null, knownAt: null } });
+    expect(all.documents).toEqual([
+      { documentId: DOCUMENTS.appraisal01, reference: '01/BCTĐ-PTP', documentType: 'bao_cao_tham_dinh', documentTypeName: 'Báo cáo thẩm định', date: '2022-03-02', issuerUnitId: UNITS.justice, title: 'Báo cáo thẩm định dự thảo quy chế' },
+      { documentId: DOCUMENTS.plan2022, reference: '39/QĐ-UBND', documentType: 'quyet_dinh', documentTypeName: 'Quyết định', date: '2022-01-10', issuerUnitId: UNITS.district, title: 'Phê duyệt Kế hoạch Cải cách hành chính năm 2022' },
+    ]);
+    expect(await ids(`&unitId=${UNITS.justice}`)).toEqual([DOCUMENTS.appraisal01]);
+    expect(await ids(`&unitId=${UNITS.district}`)).toEqual([DOCUMENTS.plan2022]);
+    expect(await ids(`&unitId=${UNITS.culture}`)).toEqual([]);
+    expect(await ids(`&q=${encodeURIComponent('39/qd')}`)).toEqual([DOCUMENTS.plan2022]);
+    expect(await ids(`&q=${encodeURIComponent('THAM DINH  quy chế')}`)).toEqual([DOCUMENTS.appraisal01]);
+    expect(await ids(`&q=${encodeURIComponent('kế hoạch cải cách'.normalize('NFD'))}`)).toEqual([DOCUMENTS.plan2022]);
+    expect(await ids('&q=2022')).toEqual([DOCUMENTS.appraisal01, DOCUMENTS.plan2022]);
+    expect(await ids('&q=nghi-quyet')).toEqual([]);
+    expect((await get('/api/v1/documents?limit=1').expect(200)).body).toMatchObject({ total: 2, documents: [{ documentId: DOCUMENTS.appraisal01 }] });
+    expect(await ids(`&position=${before}`)).toEqual([DOCUMENTS.plan2022]);
+    expect(await ids('&asOf=2022-02-01')).toEqual([DOCUMENTS.plan2022]);
+    // Refusals name the parameter, in Vietnamese.
+    const blank = (await get('/api/v1/documents?q=%20').expect(400)).body;
+    expect(blank.errors).toEqual([{ field: 'q', reason: 'phải dài từ 1 đến 100 ký tự' }]);
+    const unknown = (await get('/api/v1/documents?Q=ke').expect(400)).body;
+    expect(unknown.detail).toContain('có phải ý bạn là q?');
+    expect((await get('/api/v1/documents?year=2022').expect(400)).body.errors[0].field).toBe('year');
   });
 
   it('lists the ledger\'s marks (none here: this ledger has no seed district)', async () => {

@@ -178,6 +178,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The document register at the cut: each document's number and symbol, type, date, issuer and title, newest first
+         * @description What a form cites as evidence or basis (evidenceDocumentId, documentId): pick one by its number or title with q.
+         */
+        get: operations["ViewsController_documents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/plans/{planId}/tasks": {
         parameters: {
             query?: never;
@@ -1035,6 +1055,31 @@ export interface components {
             }[];
             cut: components["schemas"]["Cut"];
         };
+        DocumentList: {
+            /** @description Documents that match, before the limit */
+            total: number;
+            /** @description Newest first */
+            documents: {
+                /** @description The record id, derived from issuer, number, symbol and year: what a form cites */
+                documentId: string;
+                /** @description Number and symbol as registered, e.g. 39/QĐ-UBND */
+                reference: string;
+                /** @enum {string} */
+                documentType: "quyet_dinh" | "ke_hoach" | "cong_van" | "bao_cao" | "thong_bao" | "chi_thi" | "nghi_quyet" | "nghi_dinh" | "thong_tu" | "thong_tu_lien_tich" | "luat" | "to_trinh" | "bao_cao_tham_dinh" | "other";
+                /** @description The type's Vietnamese name */
+                documentTypeName: string;
+                /**
+                 * Format: date
+                 * @description The date on the document
+                 * @example 2022-11-30
+                 */
+                date: string;
+                /** @description The body that issued it */
+                issuerUnitId: string;
+                title: string | null;
+            }[];
+            cut: components["schemas"]["Cut"];
+        };
         Me: {
             keyId: string;
             /** @enum {string} */
@@ -1098,6 +1143,8 @@ export interface components {
                 inspectionId: string;
                 title: string;
                 leadUnitId: string;
+                /** @description The units on the team (InspectionTeamFormed): with the lead, they record visits and findings */
+                memberUnitIds: string[];
                 /**
                  * Format: date
                  * @example 2022-11-30
@@ -2321,6 +2368,68 @@ export interface operations {
             };
         };
     };
+    ViewsController_documents: {
+        parameters: {
+            query?: {
+                /** @description Only the documents this unit issued or registered */
+                unitId?: string;
+                /** @description Words to look for (all of them), diacritics and case aside: in the number and symbol, the title or the record id */
+                q?: string;
+                /** @description At most this many documents (1–10000), newest first; total counts them all */
+                limit?: number;
+                /** @description Valid time: the world on this day (a date means the whole day, in the ledger's time zone, Asia/Ho_Chi_Minh by default) or at this moment (an ISO datetime with a zone), as known now. Cuts combine: asOf (valid time) with knownAt or position (transaction time). */
+                asOf?: string;
+                /** @description Transaction time: only what the ledger held at this moment (a date: at the end of that day). The marks of GET /api/v1/ledger/marks give moments such as the end of the seed's phase 1. */
+                knownAt?: string;
+                /** @description The ledger up to this position. A position not yet assigned is refused (400); one assigned but not yet applied by the views is waited for, like minPosition. */
+                position?: number;
+                /** @description Read your own write: the globalPosition a write returned. The read waits (up to 5 s, then 503 with Retry-After) until the views have applied it. */
+                minPosition?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+            /** @description Invalid request: each field at fault with what to do (an unknown query parameter names the right one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not ready: the views have not applied the position asked for, or are being rebuilt (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ViewsController_tasks: {
         parameters: {
             query?: {
@@ -2399,7 +2508,7 @@ export interface operations {
             query?: {
                 /** @description The year (its days in the ledger's calendar) */
                 year?: number;
-                /** @description Only the inspections this unit leads or visits */
+                /** @description Only the inspections this unit leads, is on the team of, or visits */
                 unitId?: string;
                 /** @description Valid time: the world on this day (a date means the whole day, in the ledger's time zone, Asia/Ho_Chi_Minh by default) or at this moment (an ISO datetime with a zone), as known now. Cuts combine: asOf (valid time) with knownAt or position (transaction time). */
                 asOf?: string;

@@ -11,6 +11,7 @@ const Log = ({ inspectionId }: { inspectionId: string }) => {
   const q = (c: typeof cut) => ({ params: { path: { inspectionId }, query: { ...cutQuery(c), ...(unitId && { unitId }) } } });
   const log = useLoad(() => must(api.GET('/api/v1/inspections/{inspectionId}/log', q(cut))), `${inspectionId}|${cutKey(cut)}|${unitId}`);
   const was = useLoad(async () => (compare ? must(api.GET('/api/v1/inspections/{inspectionId}/log', q(compare))).catch(() => null) : null), `${inspectionId}|${cutKey(compare)}|${unitId}`);
+  const wasVisits = new Map(was.data?.visitsByUnit.map((u) => [u.unitId, u.visits]));
   return (
     <Loaded state={log}>
       {(l) => (
@@ -29,8 +30,12 @@ const Log = ({ inspectionId }: { inspectionId: string }) => {
               <h3>Số lượt theo đơn vị</h3>
               <table>
                 <thead><tr><th>Đơn vị</th><th className="n">Lượt</th><th>Kết quả</th></tr></thead>
-                <tbody>{l.visitsByUnit.map((u) => (
-                  <tr key={u.unitId}><td>{unitName(u.unitId)}</td><td className="n">{num(u.visits)}</td><td>{u.findings.map((f) => `${date(f.on)}: ${f.finding}`).join('; ') || '–'}</td></tr>
+                <tbody>{compareRows(l.visitsByUnit, was.data?.visitsByUnit, (u) => u.unitId).map(({ row: u, change }) => (
+                  <tr key={`${u.unitId}${change ?? ''}`} className={change ? `change-${change}` : ''}>
+                    <td>{unitName(u.unitId)}<ChangeTag change={change} /></td>
+                    <td className="n"><Num value={u.visits} was={change === 'removed' ? undefined : wasVisits.get(u.unitId)} /></td>
+                    <td>{u.findings.map((f) => `${date(f.on)}: ${f.finding}`).join('; ') || '–'}</td>
+                  </tr>
                 ))}</tbody>
               </table>
             </div>

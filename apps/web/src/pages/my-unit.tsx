@@ -32,7 +32,7 @@ const TaskRow = ({ task, onDone }: { task: { taskId: string; title: string; stat
         )}
         {open === 'complete' && (
           <RecordForm collection="tasks" id={task.taskId} type="TaskCompleted" title="Ghi nhận hoàn thành" onDone={onDone}
-            fields={[{ name: 'occurredAt', label: 'Ngày hoàn thành', kind: 'date' }, { name: 'evidenceDocumentId', label: 'Văn bản minh chứng (mã văn bản đã đăng ký)', placeholder: 'không bắt buộc' },
+            fields={[{ name: 'occurredAt', label: 'Ngày hoàn thành', kind: 'date' }, { name: 'evidenceDocumentId', label: 'Văn bản minh chứng (không bắt buộc)', kind: 'document' },
               { name: 'note', label: 'Ghi chú' }]}
             build={(v) => ({ occurredAt: isoOf(v.occurredAt), data: { ...(optional(v.evidenceDocumentId) && { evidenceDocumentId: optional(v.evidenceDocumentId) }), ...(optional(v.note) && { note: optional(v.note) }) } })} />
         )}
@@ -63,7 +63,9 @@ export const MyUnit = () => {
       .then((b) => ({ plan: p, tasks: b.tasks }))));
     const pipelines = await Promise.all(recruitments.recruitments.filter((r) => r.ownerUnitId === unitId)
       .map((r) => must(api.GET('/api/v1/recruitments/{recruitmentId}/pipeline', { params: { path: { recruitmentId: r.recruitmentId }, query: at } }))));
-    return { boards, inspections: inspections.inspections.filter((i) => i.leadUnitId === unitId && i.status !== 'concluded'), pipelines };
+    // The inspections it records visits for: those it leads and those whose team includes it (not merely those that visit it).
+    const recordsVisits = (i: (typeof inspections.inspections)[number]) => i.leadUnitId === unitId || i.memberUnitIds.includes(unitId);
+    return { boards, inspections: inspections.inspections.filter((i) => recordsVisits(i) && i.status !== 'concluded'), pipelines };
   }, `${cutKey(cut)}|${unitId}|${written}`, true);
   return (
     <Loaded state={work}>
@@ -80,7 +82,8 @@ export const MyUnit = () => {
             </Section>
           ))}
           {inspections.map((i) => (
-            <Section key={i.inspectionId} title={`Đợt kiểm tra do đơn vị chủ trì: ${i.title}`} testId={`my-inspection-${i.inspectionId}`}>
+            <Section key={i.inspectionId} title={`${i.leadUnitId === unitId ? 'Đợt kiểm tra do đơn vị chủ trì' : `Đơn vị là thành viên đoàn kiểm tra (${unitName(i.leadUnitId)} chủ trì)`}: ${i.title}`}
+              testId={`my-inspection-${i.inspectionId}`}>
               <p className="muted">Đã kiểm tra {num(i.inspected)}/{num(i.targets)} đối tượng theo kế hoạch.</p>
               <RecordForm collection="inspections" id={i.inspectionId} type="UnitInspected" title="Ghi nhận một lượt kiểm tra" onDone={refresh}
                 fields={[{ name: 'occurredAt', label: 'Ngày kiểm tra', kind: 'date' },

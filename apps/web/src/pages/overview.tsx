@@ -4,10 +4,11 @@ import { Chart, ChartOption } from '../chart';
 import { useUnitName } from '../context';
 import { date, dayMonth, num, share, today } from '../format';
 import { Cut, cutKey, cutQuery, navigate, useCut, useLoad } from '../route';
-import { Card, Loaded, Num } from '../ui';
+import { Card, ChangeTag, compareRows, Loaded, Num } from '../ui';
 
 type Progress = Schemas['PlanProgress'];
 type Series = Schemas['ProgressSeries'];
+type Board = Schemas['TaskBoard'];
 
 const loadPlan = async (planId: string, cut: Cut, unitId?: string) => {
   const query = { ...cutQuery(cut), ...(unitId && { unitId }) };
@@ -20,22 +21,66 @@ const loadPlan = async (planId: string, cut: Cut, unitId?: string) => {
   return { progress, series, board };
 };
 
-/** The burn-up: scope as a line, done and done on time as areas, the cut's day marked. */
-const burnUp = (series: Series, cutDay: string): ChartOption => {
-  const at = (key: 'total' | 'completed' | 'completedOnTime') => series.points.map((p) => [p.asOf, p[key]]);
+/** The compared cut's side of the burn-up: its series (as known at its knownAt or position) and its day. */
+type Compared = { series: Series; day: string };
+
+/**
+ * The burn-up: scope as a line, done and done on time as areas, the cut's day marked. With a compared
+ * cut, its completions as a dotted line and its day marked too.
+ */
+const burnUp = (series: Series, cutDay: string, compared: Compared | null): ChartOption => {
+  const at = (s: Series, key: 'total' | 'completed' | 'completedOnTime') => s.points.map((p) => [p.asOf, p[key]]);
+  const COMPARED = '#d97706';
+  const marks = [
+    { xAxis: cutDay, label: { formatter: date(cutDay), position: 'insideEndTop' } },
+    ...(compared && compared.day !== cutDay ? [{ xAxis: compared.day, label: { formatter: `so sánh ${date(compared.day)}`, position: 'insideEndBottom' }, lineStyle: { color: COMPARED, type: 'dashed' } }] : []),
+  ];
   return {
-    grid: { left: 40, right: 16, top: 40, bottom: 28 },
+    grid: { left: 40, right: 16, top: compared ? 56 : 40, bottom: 28 },
     legend: { top: 0 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'time', axisLabel: { formatter: (v: number) => dayMonth(v) } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { name: 'Tổng số nhiệm vụ', type: 'line', data: at('total'), showSymbol: false, step: 'end', lineStyle: { width: 2, type: 'dashed' }, color: '#555',
-        markLine: { symbol: 'none', silent: true, label: { formatter: date(cutDay), position: 'insideEndTop' }, lineStyle: { color: '#b00020' }, data: [{ xAxis: cutDay }] } },
-      { name: 'Đã hoàn thành', type: 'line', data: at('completed'), showSymbol: false, areaStyle: { opacity: 0.35 }, color: '#1f6fb2' },
-      { name: 'Hoàn thành đúng hạn', type: 'line', data: at('completedOnTime'), showSymbol: false, areaStyle: { opacity: 0.5 }, color: '#2e8b57' },
+      { name: 'Tổng số nhiệm vụ', type: 'line', data: at(series, 'total'), showSymbol: false, step: 'end', lineStyle: { width: 2, type: 'dashed' }, color: '#555',
+        markLine: { symbol: 'none', silent: true, lineStyle: { color: '#b00020' }, data: marks } },
+      { name: 'Đã hoàn thành', type: 'line', data: at(series, 'completed'), showSymbol: false, areaStyle: { opacity: 0.35 }, color: '#1f6fb2' },
+      { name: 'Hoàn thành đúng hạn', type: 'line', data: at(series, 'completedOnTime'), showSymbol: false, areaStyle: { opacity: 0.5 }, color: '#2e8b57' },
+      ...(compared ? [{ name: 'Đã hoàn thành (mốc so sánh)', type: 'line', data: at(compared.series, 'completed'), showSymbol: false, lineStyle: { width: 2, type: 'dotted' }, color: COMPARED }] : []),
     ],
   };
+};
+
+/** Rows by their key: what a compared row's numbers were. */
+const keyed = <T,>(rows: T[] | undefined, id: (row: T) => string) => new Map((rows ?? []).map((r) => [id(r), r]));
+
+/** The overdue tasks of a board on a day. */
+const overdueOn = (board: Board, day: string) => board.tasks.filter((t) => t.status === 'open' && t.dueOn < day);
+
+/** A breakdown (by field, by lead unit) with each row's change against the compared cut. */
+const Breakdown = <T extends { total: number; completed: number },>({ title, head, rows, was, id, name }: {
+  title: string; head: string; rows: T[]; was: T[] | undefined; id: (row: T) => string; name: (row: T) => string;
+}) => {
+  const before = keyed(was, id);
+  return (
+    <div>
+      <h3>{title}</h3>
+      <table>
+        <thead><tr><th>{head}</th><th className="n">Nhiệm vụ</th><th className="n">Hoàn thành</th><th className="n">Tỷ lệ</th></tr></thead>
+        <tbody>{compareRows(rows, was, id).map(({ row, change }) => {
+          const then = change === 'removed' ? undefined : before.get(id(row));
+          return (
+            <tr key={`${id(row)}${change ?? ''}`} className={change ? `change-${change}` : ''}>
+              <td>{name(row)}<ChangeTag change={change} /></td>
+              <td className="n"><Num value={row.total} was={then?.total} /></td>
+              <td className="n"><Num value={row.completed} was={then?.completed} /></td>
+              <td className="n">{share(row.completed, row.total)}</td>
+            </tr>
+          );
+        })}</tbody>
+      </table>
+    </div>
+  );
 };
 
 const Tile = ({ label, value, was, of, testId }: { label: string; value: number; was?: number; of?: number; testId: string }) => (
@@ -50,17 +95,20 @@ const PlanCard = ({ planId, title }: { planId: string; title: string }) => {
   const { cut, compare, unitId } = useCut();
   const unitName = useUnitName();
   const state = useLoad(() => loadPlan(planId, cut, unitId), `${planId}|${cutKey(cut)}|${unitId}`);
-  const before = useLoad(async () => (compare ? must(api.GET('/api/v1/plans/{planId}/progress', {
-    params: { path: { planId }, query: { ...cutQuery(compare), ...(unitId && { unitId }) } },
-  })) : null), `${planId}|${cutKey(compare)}|${unitId}`);
-  const was: Partial<Progress> = before.data ?? {};
+  // The compared cut: the same plan, series and board (none if the plan did not exist then: everything is new).
+  const before = useLoad(async () => (compare ? loadPlan(planId, compare, unitId).catch(() => null) : null), `${planId}|${cutKey(compare)}|${unitId}`);
+  const was: Partial<Progress> = before.data?.progress ?? {};
   const day = cut.asOf ?? today();
-  const option = useMemo(() => (state.data ? burnUp(state.data.series, day) : null), [state.data, day]);
+  const wasDay = compare?.asOf ?? today();
+  const compared = useMemo(() => (before.data ? { series: before.data.series, day: wasDay } : null), [before.data, wasDay]);
+  const option = useMemo(() => (state.data ? burnUp(state.data.series, day, compared) : null), [state.data, day, compared]);
   return (
     <Card title={title} testId={`plan-${planId}`}>
       <Loaded state={state}>
         {({ progress, board }) => {
-          const overdue = board.tasks.filter((t) => t.status === 'open' && t.dueOn < day);
+          const overdue = overdueOn(board, day);
+          const wasOverdue = before.data ? overdueOn(before.data.board, wasDay) : undefined;
+          const overdueRows = compareRows(overdue, compare ? wasOverdue ?? [] : undefined, (t) => t.taskId);
           return (
             <>
               <div className="tiles">
@@ -72,32 +120,16 @@ const PlanCard = ({ planId, title }: { planId: string; title: string }) => {
               </div>
               {option && <Chart option={option} label={`Biểu đồ tiến độ ${title}`} testId="burn-up" />}
               <div className="columns">
-                <div>
-                  <h3>Theo lĩnh vực</h3>
-                  <table>
-                    <thead><tr><th>Lĩnh vực</th><th className="n">Nhiệm vụ</th><th className="n">Hoàn thành</th><th className="n">Tỷ lệ</th></tr></thead>
-                    <tbody>{progress.byField.map((f) => (
-                      <tr key={f.field}><td>{f.fieldName}</td><td className="n">{num(f.total)}</td><td className="n">{num(f.completed)}</td><td className="n">{share(f.completed, f.total)}</td></tr>
-                    ))}</tbody>
-                  </table>
-                </div>
-                <div>
-                  <h3>Theo đơn vị chủ trì</h3>
-                  <table>
-                    <thead><tr><th>Đơn vị</th><th className="n">Nhiệm vụ</th><th className="n">Hoàn thành</th><th className="n">Tỷ lệ</th></tr></thead>
-                    <tbody>{progress.byUnit.map((u) => (
-                      <tr key={u.unitId}><td>{unitName(u.unitId)}</td><td className="n">{num(u.total)}</td><td className="n">{num(u.completed)}</td><td className="n">{share(u.completed, u.total)}</td></tr>
-                    ))}</tbody>
-                  </table>
-                </div>
+                <Breakdown title="Theo lĩnh vực" head="Lĩnh vực" rows={progress.byField} was={before.data?.progress.byField} id={(f) => f.field} name={(f) => f.fieldName} />
+                <Breakdown title="Theo đơn vị chủ trì" head="Đơn vị" rows={progress.byUnit} was={before.data?.progress.byUnit} id={(u) => u.unitId} name={(u) => unitName(u.unitId)} />
               </div>
-              <h3>Nhiệm vụ quá hạn ({num(overdue.length)})</h3>
-              {overdue.length === 0 ? <p className="muted">Không có nhiệm vụ quá hạn.</p> : (
+              <h3>Nhiệm vụ quá hạn (<Num value={overdue.length} was={wasOverdue?.length} testId="overdue-count" />)</h3>
+              {overdueRows.length === 0 ? <p className="muted">Không có nhiệm vụ quá hạn.</p> : (
                 <table data-testid="overdue">
                   <thead><tr><th>Nhiệm vụ</th><th>Đơn vị chủ trì</th><th>Hạn</th></tr></thead>
-                  <tbody>{overdue.map((t) => (
-                    <tr key={t.taskId}>
-                      <td><a href={`/nhiem-vu/${t.taskId}`} onClick={(e) => { e.preventDefault(); navigate(`/nhiem-vu/${encodeURIComponent(t.taskId)}`); }}>{t.taskId} — {t.title}</a></td>
+                  <tbody>{overdueRows.map(({ row: t, change }) => (
+                    <tr key={`${t.taskId}${change ?? ''}`} className={change ? `change-${change}` : ''} data-task={t.taskId}>
+                      <td><a href={`/nhiem-vu/${t.taskId}`} onClick={(e) => { e.preventDefault(); navigate(`/nhiem-vu/${encodeURIComponent(t.taskId)}`); }}>{t.taskId} — {t.title}</a><ChangeTag change={change} /></td>
                       <td>{unitName(t.leadUnitId)}</td><td>{date(t.dueOn)}</td>
                     </tr>
                   ))}</tbody>
@@ -112,14 +144,16 @@ const PlanCard = ({ planId, title }: { planId: string; title: string }) => {
 };
 
 const DataQualityCount = () => {
-  const { cut, unitId } = useCut();
-  const state = useLoad(() => must(api.GET('/api/v1/data-quality', { params: { query: { ...cutQuery(cut), ...(unitId && { unitId }) } } })), `${cutKey(cut)}|${unitId}`);
+  const { cut, compare, unitId } = useCut();
+  const findings = (c: Cut) => must(api.GET('/api/v1/data-quality', { params: { query: { ...cutQuery(c), ...(unitId && { unitId }) } } }));
+  const state = useLoad(() => findings(cut), `${cutKey(cut)}|${unitId}`);
+  const was = useLoad(async () => (compare ? findings(compare) : null), `${cutKey(compare)}|${unitId}`);
   return (
     <Card title="Chất lượng dữ liệu" testId="data-quality-count">
       <Loaded state={state}>
         {(d) => (
           <p>
-            <strong>{num(d.findings.length)}</strong> điểm cần xem lại trong dữ liệu đã báo cáo.{' '}
+            <strong><Num value={d.findings.length} was={was.data?.findings.length} testId="data-quality-findings" /></strong> điểm cần xem lại trong dữ liệu đã báo cáo.{' '}
             <a href="/chat-luong" onClick={(e) => { e.preventDefault(); navigate('/chat-luong'); }}>Xem chi tiết</a>
           </p>
         )}

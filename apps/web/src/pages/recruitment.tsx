@@ -5,7 +5,7 @@ import { useUnitName } from '../context';
 import { date, num } from '../format';
 import { label, RECRUITMENT_KIND, STAGE } from '../labels';
 import { cutKey, cutQuery, useCut, useLoad } from '../route';
-import { Card, Loaded, Num } from '../ui';
+import { Card, ChangeTag, compareRows, Loaded, Num } from '../ui';
 
 type Pipeline = Schemas['RecruitmentPipeline'];
 type Counts = Pipeline['totals'];
@@ -29,6 +29,7 @@ const Drive = ({ recruitmentId }: { recruitmentId: string }) => {
   const was = useLoad(async () => (compare ? must(api.GET('/api/v1/recruitments/{recruitmentId}/pipeline', { params: { path: { recruitmentId }, query: cutQuery(compare) } })).catch(() => null) : null),
     `${recruitmentId}|${cutKey(compare)}`);
   const option = useMemo(() => (p.data ? funnel(p.data.totals) : null), [p.data]);
+  const wasPositions = new Map(was.data?.positions.map((pos) => [pos.positionId, pos]));
   return (
     <Loaded state={p}>
       {(pipeline) => (
@@ -38,9 +39,14 @@ const Drive = ({ recruitmentId }: { recruitmentId: string }) => {
           <table data-testid={`pipeline-${recruitmentId}`}>
             <thead><tr><th>Vị trí</th>{STEPS.map(([k, t]) => <th key={k} className="n">{t}</th>)}</tr></thead>
             <tbody>
-              {pipeline.positions.map((pos) => (
-                <tr key={pos.positionId}><td>{pos.title}</td>{STEPS.map(([k]) => <td key={k} className="n">{num(pos[k])}</td>)}</tr>
-              ))}
+              {compareRows(pipeline.positions, was.data?.positions, (pos) => pos.positionId).map(({ row: pos, change }) => {
+                const then = change === 'removed' ? undefined : wasPositions.get(pos.positionId);
+                return (
+                  <tr key={`${pos.positionId}${change ?? ''}`} className={change ? `change-${change}` : ''} data-position={pos.positionId}>
+                    <td>{pos.title}<ChangeTag change={change} /></td>{STEPS.map(([k]) => <td key={k} className="n"><Num value={pos[k]} was={then?.[k]} /></td>)}
+                  </tr>
+                );
+              })}
               <tr className="total" data-testid="totals"><th>Tổng</th>{STEPS.map(([k]) => <th key={k} className="n" data-step={k}><Num value={pipeline.totals[k]} was={was.data?.totals[k]} /></th>)}</tr>
             </tbody>
           </table>

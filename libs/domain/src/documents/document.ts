@@ -10,6 +10,12 @@ export const DOCUMENT_TYPES = [
   'thong_tu', 'thong_tu_lien_tich', 'luat', 'to_trinh', 'bao_cao_tham_dinh', 'other',
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+/** Each type's Vietnamese name, as a citation writes it ("Quyết định số 39/QĐ-UBND"). */
+export const DOCUMENT_TYPE_NAMES: Record<DocumentType, string> = {
+  quyet_dinh: 'Quyết định', ke_hoach: 'Kế hoạch', cong_van: 'Công văn', bao_cao: 'Báo cáo', thong_bao: 'Thông báo',
+  chi_thi: 'Chỉ thị', nghi_quyet: 'Nghị quyết', nghi_dinh: 'Nghị định', thong_tu: 'Thông tư', thong_tu_lien_tich: 'Thông tư liên tịch',
+  luat: 'Luật', to_trinh: 'Tờ trình', bao_cao_tham_dinh: 'Báo cáo thẩm định', other: 'Văn bản',
+};
 
 /**
  * A document cited by the work (a plan's decision, an inspection report). Its record id is derived

@@ -5,15 +5,17 @@ import { InspectionEntry, inspectionLogView, UnitVisits } from './inspection-log
 
 /**
  * Inspections of a year (by the start of their period), with status, coverage and the documents they
- * cite (plan, team, concluding report) and the conclusion; with `unitId`, those it leads or visits.
+ * cite (plan, team, concluding report) and the conclusion; with `unitId`, those it leads, is on the
+ * team of (`memberUnitIds`: it records visits and findings with the lead) or visits.
  */
 export const inspectionsQuery = defineQuery([inspectionLogView], async (at, filter: UnitFilter & { year?: number } = {}) => {
   const items = await at.list<InspectionEntry>(inspectionLogView, 'inspection', filter.year === undefined ? null : String(filter.year));
   return {
     inspections: items
-      .filter(({ state }) => filter.unitId === undefined || state.leadUnitId === filter.unitId || state.targetUnitIds.includes(filter.unitId))
+      .filter(({ state }) => filter.unitId === undefined || state.leadUnitId === filter.unitId || state.memberUnitIds.includes(filter.unitId)
+        || state.targetUnitIds.includes(filter.unitId))
       .map(({ entity, state }) => ({
-        inspectionId: entity, title: state.title, leadUnitId: state.leadUnitId, periodFrom: state.periodFrom, periodTo: state.periodTo,
+        inspectionId: entity, title: state.title, leadUnitId: state.leadUnitId, memberUnitIds: state.memberUnitIds, periodFrom: state.periodFrom, periodTo: state.periodTo,
         status: state.status, targets: state.targetUnitIds.length, inspected: state.visited.length,
         documentId: state.documentId ?? null, teamDocumentId: state.teamDocumentId ?? null,
         concludedOn: state.status === 'concluded' ? state.concludedOn : null, reportDocumentId: state.reportDocumentId ?? null, summary: state.summary ?? null,

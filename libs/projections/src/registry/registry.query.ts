@@ -1,5 +1,5 @@
-import type { Document, Unit, UnitKind } from '@reform-ledger/domain';
-import { At, defineQuery } from '../reader';
+import { DOCUMENT_TYPE_NAMES, type Document, type Unit, type UnitKind } from '@reform-ledger/domain';
+import { At, defineQuery, UnitFilter } from '../reader';
 import { registryView } from './registry.view';
 
 /** Each unit's name at the cut (its id when it has none). */
@@ -49,6 +49,32 @@ export const unitsQuery = defineQuery([registryView], async (at) => {
       intoUnitId: state.status === 'merged' ? state.intoUnitId : null,
       since: state.status === 'merged' || state.status === 'dissolved' ? state.since : null,
     }])).sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+    cut: at.answered,
+  };
+});
+
+/** Text as a search compares it: without diacritics or case (`Quyết định` finds `quyet dinh`, `QĐ` finds `qd`). */
+const searchable = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+
+/**
+ * The documents registered at the cut, newest first: each with its number and symbol, type, date, issuer
+ * and title. With `unitId`, those the unit issued or registered; with `q`, those whose number, title or id
+ * hold every word of it (diacritics and case aside); at most `limit`.
+ */
+export const documentsQuery = defineQuery([registryView], async (at, filter: UnitFilter & { q?: string; limit?: number } = {}) => {
+  const words = filter.q === undefined ? [] : searchable(filter.q).split(/\s+/).filter(Boolean);
+  const documents = (await registeredDocuments(at))
+    .filter((d) => filter.unitId === undefined || d.issuerUnitId === filter.unitId || d.registeredByUnitId === filter.unitId)
+    .filter((d) => {
+      const text = searchable(`${d.reference} ${d.title ?? ''} ${d.documentId}`);
+      return words.every((w) => text.includes(w));
+    })
+    .sort((a, b) => b.date.localeCompare(a.date) || a.documentId.localeCompare(b.documentId));
+  return {
+    total: documents.length,
+    documents: documents.slice(0, filter.limit ?? documents.length).map((d) => ({
+      documentId: d.documentId, reference: d.reference, documentType: d.documentType, documentTypeName: DOCUMENT_TYPE_NAMES[d.documentType], date: d.date, issuerUnitId: d.issuerUnitId, title: d.title ?? null,
+    })),
     cut: at.answered,
   };
 });
