@@ -312,6 +312,8 @@ describe('the web app on the seed district', () => {
     expect(kept).toMatchObject({ format: 'reform-ledger-tree-head/1', rootHash: expect.any(String), signature: expect.any(String) });
     await page.getByTestId('run-verify').click();
     expect(await textOf(page, 'verify-result')).toContain('Toàn vẹn: đã kiểm tra');
+    // What was checked, in Vietnamese (the API names its checks in English).
+    expect(await textOf(page, 'verify-result')).toMatch(/Đã kiểm tra: mã băm của từng sự kiện; chuỗi băm của từng hồ sơ; .*cây Merkle \(RFC 9162\) so với [\d.]+ đầu cây đã ký\./);
     const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải gói (.tar)' }).click()]);
     expect(bundle.suggestedFilename()).toMatch(/^reform-ledger-1-\d+\.tar$/);
     await context.close();

@@ -4,6 +4,20 @@ import { date, num } from '../format';
 import { Card, ErrorBox, Loaded } from '../ui';
 import { useLoad } from '../route';
 
+/** What verify checked (the API names its checks in English, as the offline verifier prints them), in Vietnamese. */
+const CHECKS: Record<string, string> = {
+  'event hashes': 'mã băm của từng sự kiện',
+  'stream chains': 'chuỗi băm của từng hồ sơ',
+  'stream heads': 'đầu chuỗi của từng hồ sơ',
+  'append signatures': 'chữ ký của từng lần ghi',
+  'signed tree heads': 'chữ ký của các đầu cây',
+  'recording times in position order': 'thời điểm ghi nhận theo thứ tự vị trí',
+};
+const checkName = (check: string) => {
+  const merkle = /^Merkle tree \(RFC 9162\) against (\d+) signed heads?$/.exec(check);
+  return merkle ? `cây Merkle (RFC 9162) so với ${num(Number(merkle[1]))} đầu cây đã ký` : CHECKS[check] ?? check;
+};
+
 /** Saves a body as a file the user keeps. */
 const download = (name: string, body: Blob) => {
   const url = URL.createObjectURL(body);
@@ -38,7 +52,7 @@ const TreeHead = () => {
               <dt>Khóa ký</dt><dd>{String(h.body.keyId)}{key && ` (${String(key.body.algorithm)})`}</dd>
             </dl>
             <button type="button" className="primary" data-testid="save-head" onClick={() => download(`tree-head-${h.body.treeSize}.json`, new Blob([h.text], { type: 'application/json' }))}>
-              Lưu đầu cây (head.json)
+              Lưu đầu cây (tệp JSON, dùng làm head.json)
             </button>
             {key && <button type="button" onClick={() => download('public-key.json', new Blob([key.text], { type: 'application/json' }))}>Lưu khóa công khai</button>}
           </>
@@ -80,7 +94,7 @@ export const Integrity = () => {
           <div data-testid="verify-result" className={r.ok ? 'ok' : 'error'}>
             <p>{r.ok ? `Toàn vẹn: đã kiểm tra ${num(Number(r.checked))} sự kiện, không có gì bị sửa, xóa hay chèn.`
               : `Phát hiện sai lệch tại vị trí ${num(Number(r.firstBrokenPosition))}: ${String(r.reason ?? '')} (đã kiểm tra ${num(Number(r.checked))} sự kiện).`}</p>
-            {Array.isArray(r.checks) && <p>Đã kiểm tra: {(r.checks as string[]).join('; ')}{r.headsChecked !== undefined && ` — so với ${num(Number(r.headsChecked))} đầu cây đã ký`}.</p>}
+            {Array.isArray(r.checks) && <p>Đã kiểm tra: {(r.checks as string[]).map(checkName).join('; ')}.</p>}
           </div>
         )}
       </Card>
