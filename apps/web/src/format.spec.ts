@@ -1,4 +1,4 @@
-import { date, delta, num, parseDate, pct, share } from './format';
+import { date, dayMonth, delta, num, parseDate, pct, share } from './format';
 
 describe('Vietnamese formats', () => {
   it('writes numbers with a dot for thousands and a comma for decimals, a space before %', () => {
@@ -16,5 +16,8 @@ describe('Vietnamese formats', () => {
     expect(parseDate('1/6/2022')).toBe('2022-06-01');
     expect(parseDate('31/11/2022')).toBeNull();
     expect(parseDate('2022-11-30')).toBeNull();
+    // A chart's axis: the day of an instant in the ledger's zone, dd/mm (17:30Z on 30/11 is 01/12 in Vietnam).
+    expect(dayMonth(Date.parse('2022-03-01T00:00:00Z'))).toBe('01/03');
+    expect(dayMonth(Date.parse('2022-11-30T17:30:00Z'))).toBe('01/12');
   });
 });

@@ -37,7 +37,11 @@ export const delta = (n: number): string => (n > 0 ? `+${num(n)}` : n < 0 ? `−
 
 const dayMonthFormat = new Intl.DateTimeFormat('vi-VN', { timeZone: ZONE, day: '2-digit', month: '2-digit' });
 /** An instant (epoch ms) as dd/mm in the ledger's zone: a chart's axis. */
-export const dayMonth = (ms: number): string => dayMonthFormat.format(new Date(ms));
+export const dayMonth = (ms: number): string => {
+  // vi-VN writes a day and month alone as 01-03 in Chromium's ICU: put them together as the rest of the app writes dates.
+  const parts = dayMonthFormat.formatToParts(new Date(ms));
+  return `${parts.find((p) => p.type === 'day')!.value}/${parts.find((p) => p.type === 'month')!.value}`;
+};
 
 /** An occurrence as stored (a date-only fact at 00:00 UTC): its day, or its day and time in the ledger's zone. */
 export const occurred = (iso: string): string => (/T00:00:00(\.0+)?Z$/.test(iso) ? date(iso.slice(0, 10)) : date(iso));
