@@ -37,9 +37,9 @@ const burnUp = (series: Series, cutDay: string, compared: Compared | null): Char
   ];
   return {
     grid: { left: 40, right: 16, top: compared ? 56 : 40, bottom: 28 },
-    legend: { top: 0 },
+    legend: { top: 0, itemGap: 24 }, // room between an entry's text and the next one's icon (they touched)
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'time', axisLabel: { formatter: (v: number) => dayMonth(v) } },
+    xAxis: { type: 'time', axisLabel: { formatter: (v: number) => dayMonth(v), hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       { name: 'Tổng số nhiệm vụ', type: 'line', data: at(series, 'total'), showSymbol: false, step: 'end', lineStyle: { width: 2, type: 'dashed' }, color: '#555',
