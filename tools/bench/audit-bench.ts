@@ -24,8 +24,9 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import {
   appendMessage, canonicalJson, CompactTree, consistencyProof, eventDigest, eventHash, ExportedEvent, headMessage, inclusionProof, KeyRing,
-  leafHash, Ledger, openDatabase, TreeHead, uuidv7, writeBundle,
+  leafHash, Ledger, TreeHead, uuidv7, writeBundle,
 } from '@reform-ledger/ledger';
+import { benchDatabase } from './bench-database';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SEQUENTIAL = env('BENCH_SEQUENTIAL', 2000);
@@ -50,12 +51,7 @@ const timed = async (fn: () => Promise<unknown>) => {
 };
 
 const appendPath = async () => {
-  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
-  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_audit_bench WITH (FORCE)');
-  await base.pool.query('CREATE DATABASE reform_ledger_audit_bench');
-  const url = new URL(base.url);
-  url.pathname = '/reform_ledger_audit_bench';
-  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 40 } });
+  const { db, drop } = await benchDatabase('reform_ledger_audit_bench', 40);
   await db.pool.query(`CREATE TABLE raw_events (global_position bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, stream_id text NOT NULL,
     stream_version integer NOT NULL, type text NOT NULL, schema_version integer NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
     occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, stream_version))`);
@@ -104,8 +100,7 @@ const appendPath = async () => {
   out(`In (b), ${shared.appends.toLocaleString('en')} signed appends carried ${shared.signatures.toLocaleString('en')} signatures: `
     + `appends that reach the signer together share one (signing.ts, batchMessage).`);
   await db.close();
-  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_audit_bench WITH (FORCE)');
-  await base.close();
+  await drop();
 };
 
 /** A bundle of `count` events as an export writes it; returns the first signed head (what an inspector kept). */

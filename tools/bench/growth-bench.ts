@@ -15,7 +15,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { examples } from '@reform-ledger/domain';
-import { Ledger, openDatabase } from '@reform-ledger/ledger';
+import { Ledger } from '@reform-ledger/ledger';
+import { benchDatabase } from './bench-database';
 import { CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, TemporalStore, ViewReader } from '@reform-ledger/projections';
 import { RecordEvent, RecordEventHandler, WriteContext } from '@reform-ledger/api';
 import { DRIVES, generateProvince, PLANS, YEARS } from './province';
@@ -37,14 +38,9 @@ const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
 const main = async () => {
-  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
-  await base.pool.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await base.pool.query(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(base.url);
-  url.pathname = `/${DATABASE}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 20 } });
+  const { db, url, drop } = await benchDatabase(DATABASE, 20);
   const ledger = new Ledger(db.pool);
-  const store = await TemporalStore.open(url.toString());
+  const store = await TemporalStore.open(url);
   const projector = new Projector(ledger, store, undefined, { batchSize: 10_000 });
   const reader = new ViewReader(store, ledger);
   const serverVersion = (await db.pool.query('SHOW server_version')).rows[0].server_version;
@@ -135,7 +131,7 @@ const main = async () => {
   const readRate = read / seconds(t);
   t = performance.now();
   const out = execFileSync(process.execPath, ['--max-old-space-size=256', '-r', join(__dirname, '../register.js'), join(__dirname, '../cli.ts'), 'rebuild', 'plan-progress'], {
-    env: { ...process.env, DATABASE_URL: url.toString() }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20,
   });
   const match = /(\d+) events in ([\d.]+) s \((\d+) events\/s\), peak RSS (\d+) MB/.exec(out);
   log(`rebuild of plan-progress: ${match ? `${Number(match[1]).toLocaleString('en')} events in ${match[2]} s, ${Number(match[3]).toLocaleString('en')} events/s, `
@@ -144,8 +140,7 @@ const main = async () => {
 
   await store.close();
   await db.close();
-  if (process.env.BENCH_KEEP !== '1') await base.pool.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch(() => undefined);
-  await base.close();
+  await drop();
   if (process.env.BENCH_WRITE !== '0') {
     writeFileSync(join(__dirname, '../../docs/benchmarks.growth.latest.md'), `# Growth benchmark — latest run\n\n\`npm run bench:growth\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
   }

@@ -12,7 +12,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Ledger, openDatabase, uuidv7, VersionConflictError } from '@reform-ledger/ledger';
+import { Ledger, uuidv7, VersionConflictError } from '@reform-ledger/ledger';
+import { benchDatabase } from './bench-database';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SEQUENTIAL = env('BENCH_SEQUENTIAL', 2000);
@@ -58,19 +59,13 @@ const rawValues = (i: number, stream: string, version: number) =>
   [uuidv7(), stream, version, 'TaskCompleted', 1, JSON.stringify(payload(i)), '{}', '2022-11-20T00:00:00Z'];
 
 const main = async () => {
-  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
-  const admin = base.pool;
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(base.url);
-  url.pathname = `/${DATABASE}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 40 } });
+  const { db, url, drop } = await benchDatabase(DATABASE, 40);
   const pool = db.pool;
   const ledger = new Ledger(pool);
   await pool.query(RAW_TABLE);
   const { getPostgreSQLEventStore, readMessagesBatch } = await import('@event-driven-io/emmett-postgresql');
   const { dumbo } = await import('@event-driven-io/dumbo');
-  const emmett = getPostgreSQLEventStore(url.toString(), { connectionOptions: { pooled: true } } as never);
+  const emmett = getPostgreSQLEventStore(url, { connectionOptions: { pooled: true } } as never);
   await emmett.schema.migrate();
   const serverVersion = (await pool.query('SHOW server_version')).rows[0].server_version;
   log(`Reform Ledger benchmark — ${new Date().toISOString()} — PostgreSQL ${serverVersion} (${db.engine === 'external' ? 'DATABASE_URL' : 'embedded'}) — ${cpus().length} cores`);
@@ -225,7 +220,7 @@ const main = async () => {
     log('\n(f) HTTP: 32 connections, one event per request, each to a new record');
     const server = spawn(process.execPath, ['-r', join(__dirname, '../register.js'), join(__dirname, '../../apps/api/src/main.ts')], {
       env: {
-        ...process.env, DATABASE_URL: url.toString(), DEMO_KEYS: 'true', PORT: String(PORT), LOG_LEVEL: process.env.BENCH_HTTP_LOG_LEVEL ?? 'warn',
+        ...process.env, DATABASE_URL: url, DEMO_KEYS: 'true', PORT: String(PORT), LOG_LEVEL: process.env.BENCH_HTTP_LOG_LEVEL ?? 'warn',
         // The events above were appended unsigned: the API signs from here on under a key of its own.
         LEDGER_SIGNING_KEY: join(process.cwd(), 'tmp/bench-keys', `${DATABASE}.pem`), LEDGER_NEW_SIGNING_KEY: 'true',
       },
@@ -257,7 +252,7 @@ const main = async () => {
   if (SCENARIOS.has('e')) {
     log('\n(e) global feed read from position 0');
     let loaded = Number((await pool.query('SELECT count(*) AS n FROM ledger_events')).rows[0].n);
-    const emmettExecutor = dumbo({ connectionString: url.toString() });
+    const emmettExecutor = dumbo({ connectionString: url });
     for (const size of FEED_SIZES) {
       // Fill the ledger to `size` events through the ledger itself (4 writers, 1,000-event batches).
       const fill = async () => {
@@ -276,7 +271,7 @@ const main = async () => {
       await pool.query('DROP TABLE IF EXISTS raw_feed; CREATE TABLE raw_feed AS SELECT * FROM ledger_events; ALTER TABLE raw_feed ADD PRIMARY KEY (global_position)');
       await pool.query('VACUUM ANALYZE raw_feed');
       await pool.query('VACUUM ANALYZE ledger_events');
-      const child = (mode: string) => JSON.parse(execFileSync(process.execPath, ['-r', join(__dirname, '../register.js'), join(__dirname, 'read-feed.ts'), mode, url.toString()], { encoding: 'utf8' }));
+      const child = (mode: string) => JSON.parse(execFileSync(process.execPath, ['-r', join(__dirname, '../register.js'), join(__dirname, 'read-feed.ts'), mode, url], { encoding: 'utf8' }));
       const raw = child('raw');
       const ours = child('ledger');
       record({ scenario: `(e) feed read, ${loaded.toLocaleString('en')} events`, system: 'raw', eventsPerSec: raw.eventsPerSec, note: `peak RSS ${raw.peakRssMb} MB` });
@@ -305,8 +300,7 @@ const main = async () => {
   }
   await emmett.close();
   await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch(() => undefined);
-  await base.close();
+  await drop();
   report(serverVersion, db.engine);
 };
 

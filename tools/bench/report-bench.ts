@@ -13,7 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DomainEvent, examples } from '@reform-ledger/domain';
-import { Ledger, openDatabase } from '@reform-ledger/ledger';
+import { Ledger } from '@reform-ledger/ledger';
+import { benchDatabase } from './bench-database';
 import { useTimeZone } from '@reform-ledger/calendar';
 import { Projector, progressQuery, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
 import { buildCchcReport, CchcRequest, gatherCchc, renderDocx } from '@reform-ledger/reports';
@@ -32,14 +33,9 @@ const day = (n: number) => new Date(Date.UTC(2022, 0, 10) + (n % 355) * 86_400_0
 
 const main = async () => {
   useTimeZone(process.env.LEDGER_TIME_ZONE || undefined);
-  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
-  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_report_bench WITH (FORCE)');
-  await base.pool.query('CREATE DATABASE reform_ledger_report_bench');
-  const url = new URL(base.url);
-  url.pathname = '/reform_ledger_report_bench';
-  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 20 } });
+  const { db, url, drop } = await benchDatabase('reform_ledger_report_bench', 20);
   const ledger = new Ledger(db.pool);
-  const store = await TemporalStore.open(url.toString());
+  const store = await TemporalStore.open(url);
   const projector = new Projector(ledger, store, VIEWS, { batchSize: 10_000 });
   const reader = new ViewReader(store, ledger);
   const sources = { reader, treeHead: async () => null };
@@ -112,8 +108,7 @@ const main = async () => {
   await projector.stop();
   await store.close();
   await db.close();
-  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_report_bench WITH (FORCE)');
-  await base.close();
+  await drop();
   if (process.env.BENCH_WRITE !== '0') {
     writeFileSync(join(__dirname, '../../docs/benchmarks.report.latest.md'), `# Report benchmark — latest run\n\n\`npm run bench:report\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
   }

@@ -18,7 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DECIDERS, DomainEvent, examples, fold, SCHEMA_VERSIONS } from '@reform-ledger/domain';
-import { Ledger, openDatabase } from '@reform-ledger/ledger';
+import { Ledger } from '@reform-ledger/ledger';
+import { benchDatabase } from './bench-database';
 import { Projector, TemporalStore } from '@reform-ledger/projections';
 import { createApp, Keyed, RecordEvent, RecordEventHandler, seedSkeleton, WriteContext } from '@reform-ledger/api';
 
@@ -51,16 +52,11 @@ const RECORDS = [
 type Kind = (typeof RECORDS)[number];
 
 const main = async () => {
-  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
-  await base.pool.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await base.pool.query(`CREATE DATABASE ${DATABASE}`);
-  const url = new URL(base.url);
-  url.pathname = `/${DATABASE}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 10 } });
+  const { db, url, drop } = await benchDatabase(DATABASE, 10);
   const ledger = new Ledger(db.pool);
   const app = await createApp(db, { demo: true, logLevel: 'silent', projector: false });
   await app.listen(PORT, '127.0.0.1');
-  const store = await TemporalStore.open(url.toString());
+  const store = await TemporalStore.open(url);
   const projector = new Projector(ledger, store);
   const serverVersion = (await db.pool.query('SHOW server_version')).rows[0].server_version;
   log(`Stream-length benchmark — ${new Date().toISOString()} — PostgreSQL ${serverVersion} (${db.engine === 'external' ? 'DATABASE_URL' : 'embedded'}) — `
@@ -149,8 +145,7 @@ const main = async () => {
   }
   await app.close();
   await store.close();
-  if (process.env.BENCH_KEEP !== '1') await base.pool.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).catch(() => undefined);
-  await base.close();
+  await drop();
   if (process.env.BENCH_WRITE !== '0') {
     const path = join(__dirname, '../../docs/benchmarks.streams.latest.md');
     writeFileSync(path, `${lines.join('\n')}\n`);

@@ -14,7 +14,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DomainEvent, examples } from '@reform-ledger/domain';
-import { Ledger, openDatabase } from '@reform-ledger/ledger';
+import { Ledger } from '@reform-ledger/ledger';
+import { benchDatabase } from './bench-database';
 import {
   CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, recruitmentPipelineView, seriesQuery, TemporalStore, ViewReader,
 } from '@reform-ledger/projections';
@@ -34,14 +35,9 @@ const YEAR_WEEKS = { from: '2022-01-01', to: '2022-12-31', step: 'week' } as con
 const weekDay = (w: number) => new Date(Date.UTC(2022, 0, 1) + Math.min(w * 7, 364) * 86_400_000).toISOString().slice(0, 10);
 
 const main = async () => {
-  const base = await openDatabase({ migrate: false, log: () => undefined, dataDir: process.env.LEDGER_DATA_DIR ?? 'tmp/bench-data' });
-  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_views_bench WITH (FORCE)');
-  await base.pool.query('CREATE DATABASE reform_ledger_views_bench');
-  const url = new URL(base.url);
-  url.pathname = '/reform_ledger_views_bench';
-  const db = await openDatabase({ databaseUrl: url.toString(), pool: { max: 20 } });
+  const { db, url, drop } = await benchDatabase('reform_ledger_views_bench', 20);
   const ledger = new Ledger(db.pool);
-  const store = await TemporalStore.open(url.toString());
+  const store = await TemporalStore.open(url);
   const projector = new Projector(ledger, store, [planProgressView, recruitmentPipelineView], { batchSize: 10_000 });
   const reader = new ViewReader(store, ledger);
   const serverVersion = (await db.pool.query('SHOW server_version')).rows[0].server_version;
@@ -162,7 +158,7 @@ const main = async () => {
   log(`feed read (baseline)   ${Math.round(readRate).toLocaleString('en')} events/s (${read.toLocaleString('en')} plan/task events)`);
   t = performance.now();
   const out = execFileSync(process.execPath, ['--max-old-space-size=256', '-r', './tools/register.js', 'tools/cli.ts', 'rebuild', 'plan-progress'], {
-    env: { ...process.env, DATABASE_URL: url.toString() }, encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8',
   });
   const match = /(\d+) events in ([\d.]+) s \((\d+) events\/s\), peak RSS (\d+) MB/.exec(out);
   if (match) {
@@ -171,8 +167,7 @@ const main = async () => {
 
   await store.close();
   await db.close();
-  await base.pool.query('DROP DATABASE IF EXISTS reform_ledger_views_bench WITH (FORCE)');
-  await base.close();
+  await drop();
   if (process.env.BENCH_WRITE !== '0') {
     writeFileSync(join(__dirname, '../../docs/benchmarks.views.latest.md'), `# Views benchmark — latest run\n\n\`npm run bench:views\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
   }

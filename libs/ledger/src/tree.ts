@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CompactTree, consistencyProof, frontierNodes, inclusionProof, leafHash, rangeHash, withNodes } from './merkle';
 import type { KeyRing, PublicKeyRecord } from './keys';
 import { headMessage, TreeHead } from './signing';
+import { withTransaction } from './transaction';
 
 const TREE_LOCK = 7246183902;
 
@@ -43,10 +44,8 @@ export class LedgerTree {
    * head over it (one transaction, one signer at a time). Refuses (TreeRegressionError) when the last
    * leaf's event is gone or changed. Returns the new head, or null when nothing was new.
    */
-  async extend(keys: KeyRing): Promise<TreeHead | null> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  extend(keys: KeyRing): Promise<TreeHead | null> {
+    return withTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [TREE_LOCK]);
       const { size, lastPosition, lastLeaf } = await this.size(client);
       if (lastLeaf) {
@@ -80,7 +79,6 @@ export class LedgerTree {
         // If none is there, heads were deleted: sign one again, so the ledger has a head (verify names the deletion).
         const { rows: [{ n }] } = await client.query<{ n: string | null }>('SELECT max(tree_size) AS n FROM ledger_tree_heads');
         if (size === 0 || Number(n ?? 0) >= size) {
-          await client.query('COMMIT');
           return null;
         }
       }
@@ -89,14 +87,8 @@ export class LedgerTree {
       const head: TreeHead = { format: 'reform-ledger-tree-head/1', ...unsigned, keyId: keys.keyId, signature: keys.sign(headMessage(unsigned)).toString('base64') };
       await client.query(`INSERT INTO ledger_tree_heads (${HEAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
         [head.treeSize, Buffer.from(head.rootHash, 'hex'), head.lastPosition, head.timestamp, head.keyId, Buffer.from(head.signature, 'base64')]);
-      await client.query('COMMIT');
       return head;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** True once the ledger holds an event or a signed head (then its key must not be replaced silently). */
