@@ -1,6 +1,4 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
-import { CompactTree, inclusionProof, leafHash } from './merkle';
-import { batchMessage } from './signing';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -162,54 +160,6 @@ export class KeyRing extends PublicKeys {
 
   sign(message: Buffer): Buffer {
     return sign(null, message, this.privateKey);
-  }
-
-  private pending: { message: Buffer; resolve(signature: Buffer): void; reject(error: unknown): void }[] = [];
-
-  /**
-   * Signs an append's message on libuv's thread pool. Appends that arrive while a signature is being
-   * made are signed together when it is done, under one signature over their batch root (signing.ts,
-   * batchMessage): one Ed25519 signature per batch of concurrent appends, each still verifiable alone.
-   */
-  signAsync(message: Buffer): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ message, resolve, reject });
-      if (this.pending.length === 1 && !this.signing) this.flush();
-    });
-  }
-
-  private signing = false;
-
-  private flush() {
-    const batch = this.pending.splice(0, 1024);
-    if (batch.length === 0) return;
-    this.signing = true;
-    const done = () => {
-      this.signing = false;
-      this.flush();
-    };
-    if (batch.length === 1) {
-      sign(null, batch[0].message, this.privateKey, (error, signature) => {
-        if (error) batch[0].reject(error);
-        else batch[0].resolve(signature);
-        done();
-      });
-      return;
-    }
-    const nodes = new Map<string, Buffer>();
-    const tree = new CompactTree();
-    for (const b of batch) tree.push(leafHash(createHash('sha256').update(b.message).digest()), (l, i, h) => nodes.set(`${l}:${i}`, h));
-    const node = (l: number, i: number) => nodes.get(`${l}:${i}`)!;
-    sign(null, batchMessage(tree.root(), batch.length), this.privateKey, (error, signature) => {
-      batch.forEach((b, index) => {
-        if (error) return b.reject(error);
-        const header = Buffer.alloc(8);
-        header.writeUInt32BE(index, 0);
-        header.writeUInt32BE(batch.length, 4);
-        b.resolve(Buffer.concat([signature, header, ...inclusionProof(node, index, batch.length)]));
-      });
-      done();
-    });
   }
 }
 

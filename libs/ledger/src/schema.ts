@@ -153,7 +153,7 @@ $$;
  * whole group. A refused item is reported in the result, not raised, so the others still commit.
  * Every stream of the group is locked first, in one order, so two groups never wait on each other.
  */
-const ledgerAppendGroup = (create: string, stamped = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
+const ledgerAppendGroup = (create: string, stamped = false, indexed = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
 -- one transaction for all. Returns, per item, ledger_append's result or { error: 'RL409', actual } or
 -- { error: 'RL422' }.
 ${create} ledger_append_group(p_items jsonb)
@@ -210,11 +210,13 @@ BEGIN
   SELECT array_agg(coalesce(h.version, 0) ORDER BY u.o), array_agg(h.head_position ORDER BY u.o),
          array_agg(coalesce(h.head_hash, ''::bytea) ORDER BY u.o), array_agg(false ORDER BY u.o)
     INTO v_versions, v_heads_position, v_heads_hash, v_touched
-    FROM unnest(v_streams) WITH ORDINALITY u(s, o) LEFT JOIN ledger_streams h ON h.stream_id = u.s;
+${indexed ? `    FROM unnest(v_streams) WITH ORDINALITY u(s, o)
+    LEFT JOIN LATERAL (SELECT * FROM ledger_streams WHERE stream_id = u.s LIMIT 1) h ON true;` : `    FROM unnest(v_streams) WITH ORDINALITY u(s, o) LEFT JOIN ledger_streams h ON h.stream_id = u.s;`}
   v_stored_versions := v_versions;
   SELECT jsonb_object_agg(d.stream_id || E'\\n' || d.idempotency_key, jsonb_build_array(d.fingerprint, d.result)) INTO v_stored
-    FROM ledger_idempotency d JOIN (SELECT x->>'s' AS s, x->>'k' AS k FROM jsonb_array_elements(p_items) x WHERE x->>'k' IS NOT NULL) q
-      ON d.stream_id = q.s AND d.idempotency_key = q.k;
+${indexed ? `    FROM (SELECT x->>'s' AS s, x->>'k' AS k FROM jsonb_array_elements(p_items) x WHERE x->>'k' IS NOT NULL) q
+    JOIN LATERAL (SELECT * FROM ledger_idempotency WHERE stream_id = q.s AND idempotency_key = q.k LIMIT 1) d ON true;` : `    FROM ledger_idempotency d JOIN (SELECT x->>'s' AS s, x->>'k' AS k FROM jsonb_array_elements(p_items) x WHERE x->>'k' IS NOT NULL) q
+      ON d.stream_id = q.s AND d.idempotency_key = q.k;`}
 
   FOR i IN 0 .. n - 1 LOOP
     v_item := p_items -> i;
@@ -509,6 +511,15 @@ BEGIN
   RETURN least(pg_current_xact_id_if_assigned(), coalesce(h, pg_snapshot_xmax(s)));
 END
 $$;`,
+  },
+  {
+    version: 7,
+    name: 'group commit reads the heads and idempotency keys of its streams by index, not by scanning the tables',
+    // The planner takes unnest's 100 rows for the group's few and, until a table is large, finds a hash
+    // join over all of ledger_streams (or ledger_idempotency) cheaper than that many index probes: a
+    // full scan per group commit, cost growing with the ledger (at 48,000 streams, (b) fell from 2,830
+    // to 2,100 appends/s). A LATERAL lookup with LIMIT is never flattened into such a join.
+    sql: ledgerAppendGroup('CREATE OR REPLACE FUNCTION', true, true),
   },
 ];
 

@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { leafHash, rootFromPath } from './merkle';
+import { leafHash, nodeHash, rootFromPath } from './merkle';
 
 /**
  * What the ledger's key signs. An append is signed once, when the application hands it to the
@@ -55,6 +55,20 @@ export const canonicalText = (value: unknown): string => {
 export const eventDigest = (e: SignedFields): Buffer =>
   hash('sha256', canonicalText([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]), 'buffer');
 
+/**
+ * What signing needs of an append, as Ledger.prepare has written it: each event's fields, its data and
+ * metadata as canonical text (canonicalText) and its occurrence as stored (utcMicros).
+ */
+export type AppendToSign = {
+  streamId: string; idempotencyKey: string | null;
+  events: { eventId: string; type: string; schemaVersion: number; data: string; metadata: string; occurredAt: string }[];
+};
+
+/** appendMessage of an AppendToSign: each event's eventDigest, from the texts instead of walking the data again. */
+export const appendMessageOf = ({ streamId, idempotencyKey, events }: AppendToSign): Buffer => appendMessage(events.map((e) =>
+  hash('sha256', `[${JSON.stringify(e.eventId)},${JSON.stringify(streamId)},${JSON.stringify(e.type)},${JSON.stringify(e.schemaVersion)},`
+    + `${e.data},${e.metadata},${JSON.stringify(e.occurredAt)},${idempotencyKey === null ? 'null' : JSON.stringify(idempotencyKey)}]`, 'buffer')));
+
 /** eventDigest of a stored event (its data and metadata as the database renders them). */
 export const storedEventDigest = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): Buffer =>
   eventDigest({ ...e, data: JSON.parse(e.data), metadata: JSON.parse(e.metadata) });
@@ -71,6 +85,33 @@ export const appendMessage = (digests: Buffer[]): Buffer => Buffer.concat([APPEN
  */
 export const batchMessage = (root: Buffer, size: number): Buffer =>
   Buffer.concat([Buffer.from(`reform-ledger/appends/1\n${size}\n`, 'utf8'), root]);
+
+/**
+ * The stored signatures of appends committed together (one group commit), given their messages and a
+ * signing function: one signature over the batch root, and for each append its index, the batch's
+ * size and its audit path (batchMessage above); a lone append gets the plain signature of its message.
+ */
+export const signAppends = (sign: (message: Buffer) => Buffer, messages: Buffer[]): Buffer[] => {
+  const size = messages.length;
+  if (size === 1) return [sign(messages[0])];
+  // The tree level by level: RFC 9162's split at the largest power of two is the same tree as pairing
+  // left to right and carrying an odd last node up a level. Each node is hashed once.
+  const levels: Buffer[][] = [messages.map((m) => leafHash(hash('sha256', m, 'buffer')))];
+  for (let level = levels[0]; level.length > 1;) {
+    const up: Buffer[] = [];
+    for (let i = 0; i < level.length; i += 2) up.push(i + 1 < level.length ? nodeHash(level[i], level[i + 1]) : level[i]);
+    levels.push((level = up));
+  }
+  const signature = sign(batchMessage(levels[levels.length - 1][0], size));
+  return messages.map((_m, index) => {
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(index, 0);
+    header.writeUInt32BE(size, 4);
+    const path: Buffer[] = [signature, header];
+    for (let l = 0, i = index; l < levels.length - 1; l++, i >>= 1) if ((i ^ 1) < levels[l].length) path.push(levels[l][i ^ 1]);
+    return Buffer.concat(path);
+  });
+};
 
 /** What a stored signature says: the signature and the message it signs, given the append's own message. */
 export const signedMessage = (signature: Buffer, message: Buffer): { signature: Buffer; message: Buffer } | undefined => {
