@@ -8,6 +8,8 @@
  *    streams and (b) 32 concurrent writers, for raw `pg` inserts (the baseline), the ledger without a
  *    signing key and the ledger signing every append (Ed25519, one signature per append over its
  *    events' digests). Ratios to raw are the ledger benchmark's (a) and (b).
+ *    Then live verify (Ledger.verify) of BENCH_LIVE_EVENTS signed events (default 40,000), on the event loop
+ *    and on worker threads: its time and the longest stall of the event loop.
  * 2. Offline verification of a bundle of BENCH_VERIFY_EVENTS events (default 100,000): the bundle is
  *    written as the export writes it (chains, one signature per append, a head signed every 10,000
  *    events), then `npm run reform-ledger -- verify` checks it in its own process against the first
@@ -22,6 +24,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   appendMessage, canonicalJson, CompactTree, consistencyProof, eventDigest, eventHash, ExportedEvent, headMessage, inclusionProof, KeyRing,
   leafHash, Ledger, signAppends, TreeHead, uuidv7, writeBundle,
@@ -33,6 +36,7 @@ const SEQUENTIAL = env('BENCH_SEQUENTIAL', 2000);
 const CONCURRENT = env('BENCH_CONCURRENT', 8000);
 const WRITERS = 32;
 const VERIFY_EVENTS = env('BENCH_VERIFY_EVENTS', 100_000);
+const LIVE_EVENTS = env('BENCH_LIVE_EVENTS', 40_000);
 const EVENTS_PER_APPEND = env('BENCH_EVENTS_PER_APPEND', 1);
 /** Appends handed to the signer at once (concurrent writers share a signature); 1: a lone sequential writer, the worst case. */
 const CONCURRENT_APPENDS = env('BENCH_CONCURRENT_APPENDS', 1);
@@ -60,7 +64,8 @@ const appendPath = async () => {
     [uuidv7(), stream, 'TaskCompleted', JSON.stringify(payload(i)), '{}', '2022-11-20T00:00:00Z']);
   // One instance each, as the API holds one: appends that meet in a Ledger are committed together (group commit).
   const unsigned = new Ledger(db.pool);
-  const signed = new Ledger(db.pool, { signer: KeyRing.ephemeral() });
+  const keys = KeyRing.ephemeral();
+  const signed = new Ledger(db.pool, { signer: keys });
   const systems: [string, (i: number, stream: string) => Promise<unknown>][] = [
     ['raw', raw],
     ['ledger, unsigned', (i, stream) => unsigned.append(stream, [{ type: 'TaskCompleted', data: payload(i), occurredAt: '2022-11-20' }])],
@@ -75,7 +80,7 @@ const appendPath = async () => {
   const rates: Record<string, Record<string, number>> = { a: {}, b: {} };
   // Rounds interleaved, best of each: the machine is shared and its speed drifts. Every other round
   // runs the systems in reverse order, so that none always follows another (or always meets a larger table).
-  for (let round = 0; round < env('BENCH_ROUNDS', 4); round++) {
+  for (let round = 0; round < env('BENCH_ROUNDS', 6); round++) {
     for (const [name, one] of round % 2 === 0 ? systems : [...systems].reverse()) {
       const seconds = await timed(async () => {
         for (let i = 0; i < SEQUENTIAL; i++) await one(i, `task:a-${round}-${name}-${i}`);
@@ -100,8 +105,37 @@ const appendPath = async () => {
   out('');
   out(`In (b), ${shared.appends.toLocaleString('en')} signed appends carried ${shared.signatures.toLocaleString('en')} signatures: `
     + `appends that reach the signer together share one (signing.ts, batchMessage).`);
+  await liveVerify(signed, keys);
   await db.close();
   await drop();
+};
+
+/**
+ * Live verify (GET /api/v1/audit/verify) of what the append rounds left, on the event loop and on
+ * worker threads: its time, and the longest the event loop, which answers every other request of the
+ * API meanwhile, was held (perf_hooks' event loop delay, sampled every 10 ms).
+ */
+const liveVerify = async (ledger: Ledger, keys: KeyRing) => {
+  await ledger.pool.query('TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_tree, ledger_tree_heads');
+  let next = 0;
+  await Promise.all(Array.from({ length: WRITERS }, async () => {
+    for (let i = next++; i < LIVE_EVENTS; i = next++) await ledger.append(`task:v-${i}`, [{ type: 'TaskCompleted', data: payload(i), occurredAt: '2022-11-20' }]);
+  }));
+  out('');
+  out(`Live verify of ${LIVE_EVENTS.toLocaleString('en')} signed events (Ledger.verify, as GET /api/v1/audit/verify, in one snapshot):`);
+  out('');
+  out('| examined on | events | verify s | longest event-loop stall ms | result |');
+  out('|---|---:|---:|---:|---|');
+  for (const threads of [0, cpus().length]) {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const t0 = performance.now();
+    const verdict = await ledger.verify({ keys, threads });
+    const seconds = (performance.now() - t0) / 1000;
+    delay.disable();
+    out(`| ${threads === 0 ? 'the event loop' : `${threads} worker threads`} | ${verdict.checked.toLocaleString('en')} | ${seconds.toFixed(1)} | `
+      + `${(delay.max / 1e6).toFixed(0)} | ${verdict.ok ? 'ok' : verdict.reason} |`);
+  }
 };
 
 /** A bundle of `count` events as an export writes it; returns the first signed head (what an inspector kept). */

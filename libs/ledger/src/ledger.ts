@@ -10,6 +10,8 @@ import {
 import { isUuid, uuidv7 } from './uuid';
 import { appendMessageOf, canonicalJson, canonicalText, signAppends, TreeHead, utcMicros } from './signing';
 import { LedgerCheck, Verdict } from './check';
+import type { Examined } from './examine';
+import { ExaminePool } from './verify-pool';
 import type { PublicKeys } from './keys';
 import { LedgerTree } from './tree';
 import { cutEnd, cutStart, isCalendarDate, isDateTime, timeZone } from '@reform-ledger/calendar';
@@ -624,16 +626,32 @@ export class Ledger {
    * the database and the `trusted` ones (kept outside it). Reports the lowest position that is wrong
    * or missing, or the range where the tree stops matching a head.
    */
-  async verify(options: { keys?: PublicKeys; trusted?: TreeHead[] } = {}): Promise<VerifyResult> {
+  async verify(options: { keys?: PublicKeys; trusted?: TreeHead[]; threads?: number } = {}): Promise<VerifyResult> {
     const run = async (client: Pick<PoolClient, 'query'>) => {
       const heads = await new LedgerTree(this.pool).heads(client);
       const check = new LedgerCheck({ keys: options.keys, heads, trusted: options.trusted });
-      for (let after = 0; ;) {
-        const { rows } = await client.query<ExportedRow>(
-          `SELECT ${EXPORT_COLUMNS} FROM ledger_events WHERE global_position > $1 ORDER BY global_position LIMIT 5000`, [after]);
-        if (rows.length === 0) break;
-        for (const row of rows) check.add(toExported(row));
-        after = Number(rows[rows.length - 1].global_position);
+      // A large ledger is examined on worker threads (verify-pool.ts), as the offline verify does: the
+      // event loop, which answers every other request meanwhile, only reads the rows and applies the answers.
+      const { rows: [{ n }] } = await client.query<{ n: string }>('SELECT count(*) AS n FROM ledger_events');
+      const threads = options.threads ?? (Number(n) >= WORKERS_FROM_EVENTS ? ExaminePool.defaultThreads() : 0);
+      const pool = threads > 0 ? new ExaminePool(options.keys?.records, threads) : undefined;
+      const inFlight: Promise<Examined>[] = [];
+      try {
+        for (let after = 0; ;) {
+          const { rows } = await client.query<ExportedRow>(
+            `SELECT ${EXPORT_COLUMNS} FROM ledger_events WHERE global_position > $1 ORDER BY global_position LIMIT 1000`, [after]);
+          if (rows.length === 0) break;
+          if (!pool) for (const row of rows) check.add(toExported(row));
+          else {
+            inFlight.push(pool.examine(Buffer.from(rows.map((r) => JSON.stringify(toExported(r))).join('\n'), 'utf8')));
+            while (inFlight.length > 2 * threads) check.apply(await inFlight.shift()!);
+          }
+          after = Number(rows[rows.length - 1].global_position);
+        }
+        for (let x = inFlight.shift(); x; x = inFlight.shift()) check.apply(await x);
+      } finally {
+        await Promise.allSettled(inFlight);
+        await pool?.close();
       }
       const { rows: streams } = await client.query<{ stream_id: string; version: number; head_position: string; head_hash: string }>(
         `SELECT stream_id, version, head_position, encode(head_hash, 'hex') AS head_hash FROM ledger_streams`);
@@ -766,6 +784,8 @@ type Append = {
   rows: string[]; message: Buffer | undefined;
 };
 type Waiting = Append & { resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
+/** From this many events, verify examines them on worker threads (starting them costs more below). */
+const WORKERS_FROM_EVENTS = 20_000;
 /**
  * Commits in flight at once, and appends in one group. Two rather than four: on 2 cores, 32 writers
  * appended 10–30 % faster with two (larger groups: fewer commits and, when signed, fewer signatures).

@@ -119,6 +119,8 @@ describe.each(testEngines())('tampering by the database owner, on $name PostgreS
     };
     const live = await ledger.verify({ keys, trusted: [head] });
     names(live);
+    // On worker threads (as for a large ledger): the same verdict.
+    expect(await ledger.verify({ keys, trusted: [head], threads: 1 })).toEqual(live);
     const off = await offline(head);
     names(off);
     return { live, off };
