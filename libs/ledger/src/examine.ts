@@ -60,20 +60,22 @@ export const eventHash = (e: ExportedEvent): string => storedHash(e).toString('h
 
 /**
  * Checks one append's signature over its events' digests. `recent` remembers the shared signatures
- * already checked (appends signed together carry one over the same batch root: checked once, the
- * first, lowest, position reporting it); a problem is returned at the append's first position.
+ * already verified (appends signed together carry one over the same batch root: verified once; one
+ * that fails is reported by every append carrying it); a problem is returned at the append's first position.
  */
 export const checkGroup = (g: SignatureGroup, keys: SignatureKeys, recent: Set<string>): { position: number; reason: string } | undefined => {
   if (!keys.has(g.keyId)) return { position: g.position, reason: `signed by key ${g.keyId}, which no trusted key endorses` };
   const signed = signedMessage(Buffer.from(g.signature, 'base64'), appendMessage(g.digests));
   if (!signed) return { position: g.position, reason: SIGNATURE_MISMATCH };
-  if (g.signature.length > 88) { // a shared signature (a plain one is 88 characters of base64)
-    const shared = `${g.keyId}:${g.signature.slice(0, 88)}:${signed.message.toString('base64')}`;
-    if (recent.has(shared)) return undefined;
+  // A shared signature (a plain one is 88 characters of base64) is remembered once it has verified.
+  const shared = g.signature.length > 88 ? `${g.keyId}:${g.signature.slice(0, 88)}:${signed.message.toString('base64')}` : undefined;
+  if (shared && recent.has(shared)) return undefined;
+  if (!keys.verify(g.keyId, signed.message, signed.signature)) return { position: g.position, reason: SIGNATURE_MISMATCH };
+  if (shared) {
     recent.add(shared);
     if (recent.size > 4096) recent.delete(recent.values().next().value!);
   }
-  return keys.verify(g.keyId, signed.message, signed.signature) ? undefined : { position: g.position, reason: SIGNATURE_MISMATCH };
+  return undefined;
 };
 
 /** Examines events, or the lines of a bundle's events.ndjson (one event each; empty lines skipped). */

@@ -165,6 +165,27 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect(await ledger.verify()).toMatchObject({ ok: true });
     });
 
+    it('answers every append of a group with the signer\'s failure, and stores none of them', async () => {
+      let calls = 0;
+      const failing = new Ledger(db.pool, { groupsInFlight: 1, signer: { keyId: 'k', sign: () => {
+        if (++calls > 1) throw new Error('the signing device is gone');
+        return Buffer.alloc(64);
+      } } });
+      const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => failing.append(`task:F-${i}`, [ev()])));
+      // The first went alone, signed; the five that waited for it formed a group, refused together.
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'the signing device is gone' });
+      expect(await countEvents(db.pool)).toBe(1);
+    });
+
+    it('signs an event id given in upper case as it is stored, in lower case', async () => {
+      const keys = KeyRing.ephemeral();
+      const eventId = uuidv7().toUpperCase();
+      const r = await new Ledger(db.pool, { signer: keys }).append('task:U-1', [{ ...ev(), eventId }]);
+      expect(r.eventIds).toEqual([eventId.toLowerCase()]);
+      expect(await ledger.verify({ keys })).toMatchObject({ ok: true, checked: 1 });
+    });
+
     it('finds its streams\' heads and keys by index, not by reading whole tables, however many streams there are', async () => {
       // 30,000 streams and keys stored since the tables were last analyzed (a burst of appends, as a
       // seed load or a busy hour makes): the planner used to prefer a full scan of both per group.
@@ -687,6 +708,9 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       ['NaN', () => ledger.append('s', [ev('X', { n: NaN })]), 'payload.not_serialisable'],
       ['a NUL character', () => ledger.append('s', [ev('X', { s: 'a\u0000b' })]), 'payload.not_serialisable'],
       ['a class instance', () => ledger.append('s', [ev('X', { d: new Map() })]), 'payload.not_serialisable'],
+      // eslint-disable-next-line no-sparse-arrays
+      ['an array with an empty slot', () => ledger.append('s', [ev('X', { a: [1, , 3] })]), 'payload.not_serialisable'],
+      ['an array with an empty slot, signed', () => new Ledger(db.pool, { signer: KeyRing.ephemeral() }).append('s', [ev('X', { a: new Array(2) })]), 'payload.not_serialisable'],
       ['an impossible date', () => ledger.append('s', [ev('X', {}, '2022-11-31')]), 'event.occurred_at_invalid'],
       ['a bad event type', () => ledger.append('s', [ev('drop table;', {})]), 'event.type_invalid'],
       ['a negative expected version', () => ledger.append('s', [ev()], { expectedVersion: -1 }), 'expected_version.invalid'],

@@ -272,13 +272,15 @@ export class Ledger {
       return;
     }
     let results: GroupResult[];
-    const signatures = this.signatures(group);
+    let signatures: Buffer[] | undefined;
     try {
+      signatures = this.signatures(group);
       const items = group.map((a, i) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
         + `"f":"${a.fingerprint}","e":${this.sealed(a, signatures?.[i])}}`);
       results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1) AS r', [`[${items.join(',')}]`], 'ledger_append_group')).rows[0].r;
     } catch (error) {
-      // The connection failed: whether the group committed is unknown, as for a lone append.
+      // The connection failed (whether the group committed is unknown, as for a lone append), or the
+      // signer did (nothing was sent).
       if (!(error as { code?: string }).code) {
         for (const a of group) a.reject(error);
         return;
@@ -685,8 +687,10 @@ export class Ledger {
       if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 1000) {
         throw new LedgerInputError('event.schema_version_invalid', `${field}.schemaVersion`, 'Schema version must be a positive integer');
       }
-      const eventId = event.eventId ?? uuidv7();
-      if (!isUuid(eventId)) throw new LedgerInputError('event.id_invalid', `${field}.eventId`, 'Event id must be a UUID');
+      const given = event.eventId ?? uuidv7();
+      if (!isUuid(given)) throw new LedgerInputError('event.id_invalid', `${field}.eventId`, 'Event id must be a UUID');
+      // As the uuid column stores it (and so as the verifiers digest it): lower case.
+      const eventId = given.toLowerCase();
       const occurredAt = toTimestamp(event.occurredAt, `${field}.occurredAt`, 'occurrence');
       if (occurredAt === null) {
         throw new LedgerInputError('event.occurred_at_invalid', `${field}.occurredAt`, 'occurredAt is required');
@@ -844,7 +848,11 @@ const assertSerialisable = (value: unknown, field: string, seen = new Set<object
   if (seen.has(object)) fail('is circular');
   seen.add(object);
   if (Array.isArray(object)) {
-    object.forEach((item, i) => assertSerialisable(item, `${field}[${i}]`, seen));
+    const items = object as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      if (!(i in items)) fail(`has an empty slot at ${i}`);
+      assertSerialisable(items[i], `${field}[${i}]`, seen);
+    }
   } else {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) fail(`is a ${proto?.constructor?.name ?? 'class'} instance, not plain data`);

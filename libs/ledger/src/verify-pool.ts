@@ -21,7 +21,7 @@ require(workerData.entry);
 `;
 
 export class ExaminePool {
-  private readonly workers: { worker: Worker; waiting: { resolve(x: Examined): void; reject(e: Error): void }[] }[];
+  private readonly workers: { worker: Worker; waiting: { resolve(x: Examined): void; reject(e: Error): void }[]; failed?: Error }[];
   private next = 0;
 
   static defaultThreads() {
@@ -38,14 +38,19 @@ export class ExaminePool {
       const worker = fromSources
         ? new Worker(FROM_SOURCES, { ...options, eval: true, workerData: { keys, entry, swc: require.resolve('@swc/core') } })
         : new Worker(entry, { ...options, workerData: { keys } });
-      const slot = { worker, waiting: [] as { resolve(x: Examined): void; reject(e: Error): void }[] };
+      const slot: (typeof this.workers)[number] = { worker, waiting: [] };
       worker.on('message', (x: Examined) => {
         x.leaves = Buffer.from(x.leaves.buffer, x.leaves.byteOffset, x.leaves.byteLength); // a Uint8Array once cloned
         slot.waiting.shift()!.resolve(x);
       });
-      worker.on('error', (error) => {
-        for (const w of slot.waiting.splice(0)) w.reject(error);
-      });
+      // A worker that fails (out of memory, input no event parses into) is gone: what it held and what
+      // is sent to it after are refused, not left waiting.
+      const fail = (error: Error) => {
+        slot.failed ??= error;
+        for (const w of slot.waiting.splice(0)) w.reject(slot.failed);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`an examining worker stopped (exit code ${code})`)));
       return slot;
     });
   }
@@ -53,11 +58,15 @@ export class ExaminePool {
   /** Examines whole lines on the next worker (the buffer is handed over, not copied, when it can be). */
   examine(lines: Buffer): Promise<Examined> {
     const slot = this.workers[this.next++ % this.workers.length];
-    return new Promise<Examined>((resolve, reject) => {
+    const examined = new Promise<Examined>((resolve, reject) => {
+      if (slot.failed) return reject(slot.failed);
       slot.waiting.push({ resolve, reject });
       const whole = lines.byteOffset === 0 && lines.byteLength === lines.buffer.byteLength;
       slot.worker.postMessage(lines, whole ? [lines.buffer as ArrayBuffer] : []);
     });
+    // Callers keep several in flight and await them in order: a refusal waits for its turn, not an unhandled rejection.
+    examined.catch(() => undefined);
+    return examined;
   }
 
   async close() {
