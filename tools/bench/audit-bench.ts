@@ -30,6 +30,7 @@ import {
   leafHash, Ledger, signAppends, TreeHead, uuidv7, writeBundle,
 } from '@reform-ledger/ledger';
 import { benchDatabase } from './bench-database';
+import { benchOutput, runBench } from './bench-output';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SEQUENTIAL = env('BENCH_SEQUENTIAL', 2000);
@@ -41,11 +42,7 @@ const EVENTS_PER_APPEND = env('BENCH_EVENTS_PER_APPEND', 1);
 /** Appends handed to the signer at once (concurrent writers share a signature); 1: a lone sequential writer, the worst case. */
 const CONCURRENT_APPENDS = env('BENCH_CONCURRENT_APPENDS', 1);
 const log = (...args: unknown[]) => console.log(...args);
-const lines: string[] = [];
-const out = (line: string) => {
-  lines.push(line);
-  log(line);
-};
+const { log: out, writeLatest } = benchOutput();
 
 const payload = (i: number) => ({ taskId: `T-${i}`, unit: 'UBND xã Đắk Môl', completedOn: '2022-11-20', note: 'Hoàn thành đúng hạn' });
 const timed = async (fn: () => Promise<unknown>) => {
@@ -314,10 +311,7 @@ const offline = async () => {
 const main = async () => {
   if (process.env.BENCH_SKIP_APPEND !== '1') await appendPath();
   await offline();
-  if (process.env.BENCH_WRITE !== '0') writeFileSync(join(__dirname, '../../docs/benchmarks.audit.latest.md'), `${lines.join('\n')}\n`);
+  writeLatest('audit');
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -11,7 +11,6 @@
  * Writes docs/benchmarks.growth.latest.md (BENCH_WRITE=0 to skip); BENCH_KEEP=1 keeps the database.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { examples } from '@reform-ledger/domain';
@@ -20,16 +19,13 @@ import { benchDatabase } from './bench-database';
 import { CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, TemporalStore, ViewReader } from '@reform-ledger/projections';
 import { RecordEvent, RecordEventHandler, WriteContext } from '@reform-ledger/api';
 import { DRIVES, generateProvince, PLANS, YEARS } from './province';
+import { benchOutput, runBench } from './bench-output';
 
 const TARGET = Number(process.env.GROWTH_EVENTS ?? 2_000_000);
 const DATABASE = process.env.BENCH_DATABASE ?? 'reform_ledger_growth_bench';
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const WRITES = Number(process.env.BENCH_WRITES ?? 500);
-const lines: string[] = [];
-const log = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
+const { log, writeLatest } = benchOutput();
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 const seconds = (t: number) => (performance.now() - t) / 1000;
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -141,12 +137,7 @@ const main = async () => {
   await store.close();
   await db.close();
   await drop();
-  if (process.env.BENCH_WRITE !== '0') {
-    writeFileSync(join(__dirname, '../../docs/benchmarks.growth.latest.md'), `# Growth benchmark — latest run\n\n\`npm run bench:growth\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
-  }
+  writeLatest('growth', { heading: 'Growth benchmark — latest run', command: 'npm run bench:growth' });
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -9,9 +9,7 @@
  *
  * Writes docs/benchmarks.report.latest.md (BENCH_WRITE=0 to skip).
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { DomainEvent, examples } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import { benchDatabase } from './bench-database';
@@ -19,15 +17,11 @@ import { useTimeZone } from '@reform-ledger/calendar';
 import { Projector, progressQuery, TemporalStore, ViewReader, VIEWS } from '@reform-ledger/projections';
 import { buildCchcReport, CchcRequest, gatherCchc, renderDocx } from '@reform-ledger/reports';
 import { loadScenario, Mark, RecordBatch, RecordBatchHandler, RecordEventHandler } from '@reform-ledger/api';
+import { benchOutput, median, runBench } from './bench-output';
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-const lines: string[] = [];
-const log = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const { log, writeLatest } = benchOutput();
 const max = (values: number[]) => Math.max(...values);
 const day = (n: number) => new Date(Date.UTC(2022, 0, 10) + (n % 355) * 86_400_000).toISOString().slice(0, 10);
 
@@ -109,12 +103,7 @@ const main = async () => {
   await store.close();
   await db.close();
   await drop();
-  if (process.env.BENCH_WRITE !== '0') {
-    writeFileSync(join(__dirname, '../../docs/benchmarks.report.latest.md'), `# Report benchmark — latest run\n\n\`npm run bench:report\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
-  }
+  writeLatest('report', { heading: 'Report benchmark — latest run', command: 'npm run bench:report' });
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -14,26 +14,20 @@
  * stream costs at that length (what every write cost before states were kept between writes).
  * Writes docs/benchmarks.streams.latest.md (BENCH_WRITE=0 to skip); BENCH_KEEP=1 keeps the database.
  */
-import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { DECIDERS, DomainEvent, examples, fold, SCHEMA_VERSIONS } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import { benchDatabase } from './bench-database';
 import { Projector, TemporalStore } from '@reform-ledger/projections';
 import { createApp, Keyed, RecordEvent, RecordEventHandler, seedSkeleton, WriteContext } from '@reform-ledger/api';
+import { benchOutput, median, runBench } from './bench-output';
 
 const LENGTHS = (process.env.BENCH_LENGTHS ?? '100,1000,10000').split(',').map(Number);
 const WRITES = Number(process.env.BENCH_WRITES ?? 50);
 const PROJECTED = 200;
 const DATABASE = process.env.BENCH_DATABASE ?? 'reform_ledger_stream_bench';
 const PORT = Number(process.env.PORT ?? 3000);
-const lines: string[] = [];
-const log = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const { log, writeLatest } = benchOutput();
 const ms = (v: number) => v.toFixed(v < 10 ? 2 : 1);
 
 /** The two kinds of record, each with the event a write appends to it (`n` makes each one new). */
@@ -146,14 +140,8 @@ const main = async () => {
   await app.close();
   await store.close();
   await drop();
-  if (process.env.BENCH_WRITE !== '0') {
-    const path = join(__dirname, '../../docs/benchmarks.streams.latest.md');
-    writeFileSync(path, `${lines.join('\n')}\n`);
-    console.log(`\nwritten to ${path}`);
-  }
+  const path = writeLatest('streams');
+  if (path) console.log(`\nwritten to ${path}`);
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -10,24 +10,19 @@
  * own process) against a plain read of the feed. Writes docs/benchmarks.views.latest.md (BENCH_WRITE=0 to skip).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { DomainEvent, examples } from '@reform-ledger/domain';
 import { Ledger } from '@reform-ledger/ledger';
 import { benchDatabase } from './bench-database';
 import {
   CutQuery, pipelineQuery, planProgressView, progressQuery, Projector, recruitmentPipelineView, seriesQuery, TemporalStore, ViewReader,
 } from '@reform-ledger/projections';
+import { benchOutput, runBench } from './bench-output';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,1000000').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const BASELINE_QUERIES = Number(process.env.BENCH_BASELINE_QUERIES ?? 5);
-const lines: string[] = [];
-const log = (line: string) => {
-  console.log(line);
-  lines.push(line);
-};
+const { log, writeLatest } = benchOutput();
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
 const day = (n: number) => new Date(Date.UTC(2022, 0, 10) + (n % 355) * 86_400_000).toISOString().slice(0, 10);
 
@@ -168,12 +163,7 @@ const main = async () => {
   await store.close();
   await db.close();
   await drop();
-  if (process.env.BENCH_WRITE !== '0') {
-    writeFileSync(join(__dirname, '../../docs/benchmarks.views.latest.md'), `# Views benchmark — latest run\n\n\`npm run bench:views\`\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
-  }
+  writeLatest('views', { heading: 'Views benchmark — latest run', command: 'npm run bench:views' });
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);
