@@ -4,7 +4,7 @@ import { eventHash } from './examine';
 import { KeyRing } from './keys';
 import type { ExportedEvent } from './ledger';
 import { CompactTree, leafHash } from './merkle';
-import { appendMessage, canonicalJson, canonicalText, eventDigest, headMessage, TreeHead } from './signing';
+import { appendMessage, canonicalJson, canonicalText, headMessage, storedEventText, TreeHead } from './signing';
 
 /**
  * The offline check without a database: bundles made here as the export makes them, read in small
@@ -29,7 +29,7 @@ const bundle = async (appends: number, size: number, edit?: (e: ExportedEvent) =
         keyId: keys.keyId, signature: null,
       });
     }
-    const signature = keys.sign(appendMessage(group.map((e) => eventDigest({ ...e, data: JSON.parse(e.data), metadata: JSON.parse(e.metadata) })))).toString('base64');
+    const signature = keys.sign(appendMessage(group.map(storedEventText))).toString('base64');
     for (const e of group) {
       e.signature = signature;
       edit?.(e);

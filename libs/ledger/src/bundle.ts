@@ -174,8 +174,7 @@ export const verifyBundle = async (input: Readable | Buffer, options: VerifyBund
       pool = workers;
       examine = (lines) => workers.examine(lines);
     } else {
-      const recent = new Set<string>();
-      examine = async (lines) => examineLines(lines, checked, recent);
+      examine = async (lines) => examineLines(lines, checked);
     }
     check = new LedgerCheck({
       keys: checked, heads, trusted: trusted ? [trusted] : [],

@@ -61,7 +61,6 @@ export class LedgerCheck {
   private open?: SignatureGroup;
   private lastMatched: { position: number } ;
   private headsChecked = 0;
-  private readonly recent = new Set<string>();
   private pending: ExportedEvent[] = [];
   /** Heads kept outside the database (trusted) that are not among its heads. */
   private readonly deletedHeads: TreeHead[];
@@ -107,7 +106,7 @@ export class LedgerCheck {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.apply(examineEvents(batch, this.options.keys, this.recent));
+    this.apply(examineEvents(batch, this.options.keys));
   }
 
   /**
@@ -142,7 +141,7 @@ export class LedgerCheck {
     if (x.firstSigned !== null) this.signedSeen = true;
     for (const f of x.flags) this.flag(f.position, f.reason);
     x.edges.forEach((g, i) => {
-      if (i === 0 && x.opensWithGroup && this.open?.signature === g.signature && this.open.keyId === g.keyId) this.open.digests.push(...g.digests);
+      if (i === 0 && x.opensWithGroup && this.open?.signature === g.signature && this.open.keyId === g.keyId) this.open.texts.push(...g.texts);
       else {
         this.closeOpen();
         this.open = g;
@@ -152,7 +151,7 @@ export class LedgerCheck {
   }
 
   private closeOpen() {
-    const problem = this.open && checkGroup(this.open, this.options.keys!, this.recent);
+    const problem = this.open && checkGroup(this.open, this.options.keys!);
     this.open = undefined;
     if (problem) this.flag(problem.position, problem.reason);
   }

@@ -2,11 +2,11 @@ import { hash as sha256 } from 'node:crypto';
 import type { PublicKeys } from './keys';
 import type { ExportedEvent } from './ledger';
 import { leafHash } from './merkle';
-import { appendMessage, signedMessage, storedEventDigest } from './signing';
+import { appendMessage, storedEventText } from './signing';
 
 /**
  * The part of checking a ledger that needs each event alone, never its neighbours: parse it,
- * recompute its hash as the database does, its Merkle leaf and its signed digest, and check the
+ * recompute its hash as the database does, its Merkle leaf and its signed text, and check the
  * signature of every append that lies wholly inside the batch. Offline, worker threads run it on
  * batches of bundle lines (verify-pool.ts); live, LedgerCheck runs it on the rows it reads. What
  * needs the events in order — positions, stream chains, recording times, the tree, the appends that
@@ -39,8 +39,11 @@ export type Examined = {
   endsWithGroup: boolean;
 };
 
-/** An append's rows, by the signature they share: its first position, key and the digests of its events. */
-export type SignatureGroup = { position: number; keyId: string; signature: string; digests: Buffer[] };
+/**
+ * Consecutive rows that carry the same signature (one append, or the appends committed together): the
+ * first position, the key and the texts of their events (signing.ts, eventText).
+ */
+export type SignatureGroup = { position: number; keyId: string; signature: string; texts: string[] };
 
 export type SignatureKeys = Pick<PublicKeys, 'has' | 'verify'>;
 
@@ -58,28 +61,15 @@ export const storedHash = (e: ExportedEvent): Buffer => {
 
 export const eventHash = (e: ExportedEvent): string => storedHash(e).toString('hex');
 
-/**
- * Checks one append's signature over its events' digests. `recent` remembers the shared signatures
- * already verified (appends signed together carry one over the same batch root: verified once; one
- * that fails is reported by every append carrying it); a problem is returned at the append's first position.
- */
-export const checkGroup = (g: SignatureGroup, keys: SignatureKeys, recent: Set<string>): { position: number; reason: string } | undefined => {
+/** Checks a group's signature over its events' texts; a problem is returned at its first position. */
+export const checkGroup = (g: SignatureGroup, keys: SignatureKeys): { position: number; reason: string } | undefined => {
   if (!keys.has(g.keyId)) return { position: g.position, reason: `signed by key ${g.keyId}, which no trusted key endorses` };
-  const signed = signedMessage(Buffer.from(g.signature, 'base64'), appendMessage(g.digests));
-  if (!signed) return { position: g.position, reason: SIGNATURE_MISMATCH };
-  // A shared signature (a plain one is 88 characters of base64) is remembered once it has verified.
-  const shared = g.signature.length > 88 ? `${g.keyId}:${g.signature.slice(0, 88)}:${signed.message.toString('base64')}` : undefined;
-  if (shared && recent.has(shared)) return undefined;
-  if (!keys.verify(g.keyId, signed.message, signed.signature)) return { position: g.position, reason: SIGNATURE_MISMATCH };
-  if (shared) {
-    recent.add(shared);
-    if (recent.size > 4096) recent.delete(recent.values().next().value!);
-  }
+  if (!keys.verify(g.keyId, appendMessage(g.texts), Buffer.from(g.signature, 'base64'))) return { position: g.position, reason: SIGNATURE_MISMATCH };
   return undefined;
 };
 
 /** Examines events, or the lines of a bundle's events.ndjson (one event each; empty lines skipped). */
-export const examineEvents = (input: ExportedEvent[] | string[], keys: SignatureKeys | undefined, recent: Set<string>): Examined => {
+export const examineEvents = (input: ExportedEvent[] | string[], keys: SignatureKeys | undefined): Examined => {
   const x: Examined = {
     lines: 0, notJson: [], position: [], streamId: [], version: [], prevPosition: [], prevHash: [], hash: [], recordedAt: [], altered: [],
     leaves: Buffer.alloc(32 * input.length), unsigned: [], firstSigned: null, flags: [], edges: [], opensWithGroup: false, endsWithGroup: false,
@@ -90,7 +80,7 @@ export const examineEvents = (input: ExportedEvent[] | string[], keys: Signature
     if (!group) return;
     if (groupOpensBatch) x.edges.push(group);
     else {
-      const problem = checkGroup(group, keys!, recent);
+      const problem = checkGroup(group, keys!);
       if (problem) x.flags.push(problem);
     }
     group = undefined;
@@ -127,11 +117,11 @@ export const examineEvents = (input: ExportedEvent[] | string[], keys: Signature
     }
     x.firstSigned ??= e.globalPosition;
     if (!group) {
-      group = { position: e.globalPosition, keyId: e.keyId, signature: e.signature, digests: [] };
+      group = { position: e.globalPosition, keyId: e.keyId, signature: e.signature, texts: [] };
       groupOpensBatch = i === 0;
       if (groupOpensBatch) x.opensWithGroup = true;
     }
-    group.digests.push(storedEventDigest(e));
+    group.texts.push(storedEventText(e));
   }
   x.leaves = x.leaves.subarray(0, 32 * x.position.length);
   if (group) {
@@ -143,5 +133,5 @@ export const examineEvents = (input: ExportedEvent[] | string[], keys: Signature
 };
 
 /** examineEvents over a buffer of whole bundle lines. */
-export const examineLines = (lines: Uint8Array, keys: SignatureKeys | undefined, recent: Set<string>): Examined =>
-  examineEvents(Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength).toString('utf8').split('\n'), keys, recent);
+export const examineLines = (lines: Uint8Array, keys: SignatureKeys | undefined): Examined =>
+  examineEvents(Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength).toString('utf8').split('\n'), keys);

@@ -151,6 +151,29 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       expect(await ledger.verify()).toMatchObject({ ok: true });
     });
 
+    it('signs a group once and appends it whole; a group with a refusal goes append by append, each signed alone', async () => {
+      const keys = KeyRing.ephemeral();
+      const signed = new Ledger(db.pool, { groupsInFlight: 1, signer: keys });
+      await signed.append('task:S-0', [ev()]);
+      const whole = await Promise.all(Array.from({ length: 6 }, (_, i) => signed.append(`task:S-${i + 1}`, [ev(), ev('TaskReopened', { i })])));
+      await signed.append('task:S-0', [ev()]);
+      const mixed = await Promise.allSettled([
+        ...Array.from({ length: 4 }, (_, i) => signed.append(`task:S-${i + 1}`, [ev('TaskProgressReported', { i })], { expectedVersion: 2 })),
+        signed.append('task:S-0', [ev()], { expectedVersion: 1 }), // stale: refused
+        signed.append('task:S-9', [ev()], { idempotencyKey: 'k' }),
+        signed.append('task:S-9', [ev()], { idempotencyKey: 'k' }), // the same request: a duplicate
+      ]);
+      expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((mixed[4] as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+      expect((mixed[6] as PromiseFulfilledResult<unknown>).value).toMatchObject({ duplicate: true });
+      const { rows } = await db.pool.query(`SELECT min(global_position)::int AS first, count(*)::int AS events FROM ledger_events GROUP BY signature ORDER BY 1`);
+      // The six appends made while the first was committed: one signature over their 12 events.
+      expect(rows).toContainEqual({ first: whole[0].firstPosition, events: 12 });
+      // The mixed group was refused whole (RL412) and went append by append: one signature each.
+      expect(rows.filter((r) => r.first > whole[5].lastPosition + 1).map((r) => r.events)).toEqual([1, 1, 1, 1, 1]);
+      expect(await ledger.verify({ keys })).toMatchObject({ ok: true, checked: 1 + 12 + 1 + 5 });
+    });
+
     it('answers each append of a group the server refuses as a whole on its own', async () => {
       await grouped.append('task:G-0', [ev()]);
       const eventId = uuidv7();

@@ -8,7 +8,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { isUuid, uuidv7 } from './uuid';
-import { appendMessageOf, canonicalJson, canonicalText, signAppends, TreeHead, utcMicros } from './signing';
+import { appendMessage, canonicalJson, canonicalText, eventText, TreeHead, utcMicros } from './signing';
 import { LedgerCheck, Verdict } from './check';
 import type { Examined } from './examine';
 import { ExaminePool } from './verify-pool';
@@ -119,9 +119,9 @@ export type StreamEvent = FeedEvent & { eventId: string };
 export type VerifyResult = Verdict;
 
 /**
- * Signs appends (keys.ts, KeyRing): once per group commit, for all its appends (signing.ts, signAppends),
+ * Signs appends (keys.ts, KeyRing): once per group commit, over all its events (signing.ts, appendMessage),
  * on the event loop. Handing a signature to libuv's thread pool cost the event loop as much as making
- * it (30–100 µs to wake a thread here, against 60–80 µs for Ed25519), and a signing thread of its own
+ * it (30–100 µs to wake a thread here, against 30 µs for Ed25519), and a signing thread of its own
  * added milliseconds to every append once both cores were busy. Without one, events are stored unsigned
  * (and verify says so).
  */
@@ -215,7 +215,7 @@ export class Ledger {
     const append: Append = {
       streamId, expected, expectedOption: options.expectedVersion, key: key ?? null,
       // The fingerprint identifies the request behind a key; without a key nothing reads it.
-      fingerprint: key === undefined ? '' : fingerprintOf(options.request ?? prepared.fingerprint), rows: prepared.rows, message: prepared.message,
+      fingerprint: key === undefined ? '' : fingerprintOf(options.request ?? prepared.fingerprint), rows: prepared.rows, texts: prepared.texts,
       count: events.length,
     };
     if (this.session || this.options.groupCommit === false) return this.appendAlone(append);
@@ -272,12 +272,13 @@ export class Ledger {
       return;
     }
     let results: GroupResult[];
-    let signatures: Buffer[] | undefined;
     try {
-      signatures = this.signatures(group);
-      const items = group.map((a, i) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
-        + `"f":"${a.fingerprint}","e":${this.sealed(a, signatures?.[i])}}`);
-      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1) AS r', [`[${items.join(',')}]`], 'ledger_append_group')).rows[0].r;
+      const end = this.rowEnd(group);
+      const items = group.map((a) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
+        + `"f":"${a.fingerprint}","e":${this.sealed(a, end)}}`);
+      // A signed group is appended whole or not at all: its signature covers every event of it.
+      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1, $2) AS r', [`[${items.join(',')}]`, this.options.signer !== undefined],
+        'ledger_append_group')).rows[0].r;
     } catch (error) {
       // The connection failed (whether the group committed is unknown, as for a lone append), or the
       // signer did (nothing was sent).
@@ -285,9 +286,10 @@ export class Ledger {
         for (const a of group) a.reject(error);
         return;
       }
-      // Refused as a whole (a deadlock with a transaction holding two of its streams, a key raced by a
-      // lone append, input the server rejects): each append on its own, in order, with its own answer.
-      for (const [i, a] of group.entries()) await this.appendAlone(a, signatures?.[i]).then(a.resolve, a.reject);
+      // Refused as a whole (a signed group with an append refused or a duplicate, RL412; a deadlock
+      // with a transaction holding two of its streams, a key raced by a lone append, input the server
+      // rejects): each append on its own, in order, signed alone, with its own answer.
+      for (const a of group) await this.appendAlone(a).then(a.resolve, a.reject);
       return;
     }
     group.forEach((a, i) => {
@@ -299,9 +301,9 @@ export class Ledger {
   }
 
   /** One append in its own transaction (ledger_append), or on the transaction's connection. */
-  private async appendAlone(append: Append, signature = this.signatures([append])?.[0]): Promise<AppendResult> {
+  private async appendAlone(append: Append): Promise<AppendResult> {
     const { streamId, expected, expectedOption, key, fingerprint } = append;
-    const json = this.sealed(append, signature);
+    const json = this.sealed(append, this.rowEnd([append]));
     try {
       const { rows } = await this.query<{ r: StoredResult }>(
         'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
@@ -676,7 +678,7 @@ export class Ledger {
       throw new LedgerInputError('events.too_many', 'events', `At most ${this.maxEventsPerAppend} events per append`, { max: this.maxEventsPerAppend });
     }
     const signer = this.options.signer;
-    // A signed append's data and metadata are written as canonical text, which their digests hash.
+    // A signed append's data and metadata are written as canonical text, which its signature covers.
     const text = signer ? canonicalText : JSON.stringify;
     const rows = events.map((event, i) => {
       const field = `events[${i}]`;
@@ -714,21 +716,25 @@ export class Ledger {
       // its closing brace: the signature, made when the append is committed, goes there (sealed).
       rows: rows.map(({ event: e }) => `{"eventId":"${e.eventId}","type":"${e.type}","schemaVersion":${e.schemaVersion},"data":${e.data},`
         + `"metadata":${e.metadata},"occurredAt":"${e.occurredAt}"`),
-      // What the append's signature covers: every event's digest (signing.ts).
-      message: signer && appendMessageOf({ streamId, idempotencyKey: idempotencyKey ?? null, events: rows.map((r) => r.event) }),
+      // What the signature covers of each event (signing.ts).
+      texts: signer && rows.map((r) => eventText({ ...r.event, streamId, idempotencyKey: idempotencyKey ?? null })),
       fingerprint: rows.map((r) => r.fingerprint),
     };
   }
 
-  /** The stored signatures of appends committed together: one Ed25519 signature for all (signing.ts, signAppends). */
-  private signatures(appends: Append[]): Buffer[] | undefined {
+  /**
+   * The end of every row of appends committed together: when signed, the key id and one Ed25519
+   * signature over all their events, in the order they are appended (signing.ts, appendMessage).
+   */
+  private rowEnd(appends: Append[]): string {
     const signer = this.options.signer;
-    return signer && signAppends((m) => signer.sign(m), appends.map((a) => a.message!));
+    if (!signer) return '}';
+    const signature = signer.sign(appendMessage(appends.flatMap((a) => a.texts!)));
+    return `,"keyId":${JSON.stringify(signer.keyId)},"signature":"${signature.toString('base64')}"}`;
   }
 
-  /** The append's rows as ledger_append reads them (JSON), each with the append's signature when signed. */
-  private sealed(a: Append, signature: Buffer | undefined): string {
-    const end = signature ? `,"keyId":${JSON.stringify(this.options.signer!.keyId)},"signature":"${signature.toString('base64')}"}` : '}';
+  /** The append's rows as ledger_append reads them (JSON), each ended by rowEnd. */
+  private sealed(a: Append, end: string): string {
     return `[${a.rows.map((r) => r + end).join(',')}]`;
   }
 
@@ -784,8 +790,8 @@ type GroupResult = StoredResult | { error: 'RL409'; actual: number } | { error: 
 type Append = {
   streamId: string; expected: number | null; expectedOption: ExpectedVersion | undefined; key: string | null;
   fingerprint: string; count: number;
-  /** Ledger.prepare's rows and, when signed, the message the signature covers. */
-  rows: string[]; message: Buffer | undefined;
+  /** Ledger.prepare's rows and, when signed, what the signature covers of each event (signing.ts, eventText). */
+  rows: string[]; texts: string[] | undefined;
 };
 type Waiting = Append & { resolve: (result: AppendResult) => void; reject: (error: unknown) => void };
 /** From this many events, verify examines them on worker threads (starting them costs more below). */

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { KeyRing } from './keys';
-import { appendMessage, appendMessageOf, canonicalJson, canonicalText, eventDigest, signAppends, signedMessage } from './signing';
+import { appendMessage, canonicalJson, canonicalText, eventText, fieldsText, storedEventText } from './signing';
 
 const fields = {
   eventId: '0190e3f0-0000-7000-8000-000000000001', streamId: 'task:T-1', type: 'TaskCompleted', schemaVersion: 2,
@@ -9,38 +10,29 @@ const data = { z: 'Hoàn thành', a: [1, { y: null, b: 'Đắk Môl' }], 10: tru
 const metadata = { actor: { unitId: 'phong-noi-vu', role: 'department', keyId: 'k' }, correlationId: 'c' };
 
 describe('what an append signs', () => {
-  it('digests the canonical texts of data and metadata as eventDigest digests the whole event', () => {
-    const { streamId, ...event } = fields;
+  it('writes an event\'s text from the canonical texts of its data and metadata as canonicalText writes the whole event', () => {
     for (const idempotencyKey of ['k-1', null, 'quote " and \\ and ư']) {
-      const texts = { streamId, idempotencyKey, events: [{ ...event, data: canonicalText(data), metadata: canonicalText(metadata) }, { ...event, data: '[]', metadata: '{}' }] };
-      expect(appendMessageOf(texts)).toEqual(appendMessage([
-        eventDigest({ ...fields, idempotencyKey, data, metadata }), eventDigest({ ...fields, idempotencyKey, data: [], metadata: {} }),
-      ]));
+      const whole = { ...fields, idempotencyKey, data, metadata };
+      expect(eventText({ ...whole, data: canonicalText(data), metadata: canonicalText(metadata) })).toBe(fieldsText(whole));
+      expect(JSON.parse(fieldsText(whole))).toEqual([fields.eventId, fields.streamId, fields.type, 2, data, metadata, fields.occurredAt, idempotencyKey]);
+      // As a verifier reads it back: the database renders jsonb in an order (and spacing) of its own.
+      expect(storedEventText({ ...whole, data: '{"a": [1, {"b": "Đắk Môl", "y": null}], "z": "Hoàn thành", "2": "index keys first", "10": true}',
+        metadata: JSON.stringify(metadata, null, 1) })).toBe(fieldsText(whole));
     }
     expect(canonicalText(data)).toBe(canonicalJson(data));
-    // Not the insertion order's text: that is a different digest.
-    expect(appendMessageOf({ streamId, idempotencyKey: 'k-1', events: [{ ...event, data: JSON.stringify(data), metadata: canonicalText(metadata) }] }))
-      .not.toEqual(appendMessage([eventDigest({ ...fields, data, metadata })]));
+    // Not the insertion order's text: that is another message.
+    expect(eventText({ ...fields, data: JSON.stringify(data), metadata: canonicalText(metadata) })).not.toBe(fieldsText({ ...fields, data, metadata }));
+    expect(appendMessage(['[1]', '[2]'])).toEqual(Buffer.concat([Buffer.from('reform-ledger/events/2\n'), createHash('sha256').update('[[1],[2]]').digest()]));
   });
 
-  it('signs appends committed together once, and each stored signature still verifies alone', () => {
+  it('signs the events of a group once, in order: a removed, moved or borrowed event does not verify', () => {
     const keys = KeyRing.ephemeral();
-    let signed = 0;
-    const sign = (m: Buffer) => (signed++, keys.sign(m));
-    for (const count of [1, 2, 3, 5, 6, 7, 8, 12, 17, 33]) {
-      signed = 0;
-      const messages = Array.from({ length: count }, (_, i) => appendMessage([eventDigest({ ...fields, eventId: `0190e3f0-0000-7000-8000-${String(i).padStart(12, '0')}`, data, metadata })]));
-      const stored = signAppends(sign, messages);
-      expect(signed).toBe(1);
-      expect(new Set(stored.map((s) => s.subarray(0, 64).toString('hex'))).size).toBe(1);
-      stored.forEach((s, i) => {
-        const claim = signedMessage(s, messages[i])!;
-        expect(keys.verify(keys.keyId, claim.message, claim.signature)).toBe(true);
-        // Another append's message does not verify under this append's stored signature.
-        const other = signedMessage(s, messages[(i + 1) % count])!;
-        if (count > 1) expect(keys.verify(keys.keyId, other.message, other.signature)).toBe(false);
-      });
-      if (count === 1) expect(stored[0]).toHaveLength(64);
-    }
+    const texts = Array.from({ length: 5 }, (_, i) => fieldsText({ ...fields, eventId: `0190e3f0-0000-7000-8000-${String(i).padStart(12, '0')}`, data, metadata }));
+    const signature = keys.sign(appendMessage(texts));
+    const verifies = (t: string[]) => keys.verify(keys.keyId, appendMessage(t), signature);
+    expect(verifies(texts)).toBe(true);
+    expect(verifies(texts.slice(0, 4))).toBe(false);
+    expect(verifies([texts[1], texts[0], ...texts.slice(2)])).toBe(false);
+    expect(verifies([...texts, fieldsText({ ...fields, data, metadata })])).toBe(false);
   });
 });

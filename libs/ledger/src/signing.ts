@@ -1,13 +1,13 @@
-import { createHash, hash } from 'node:crypto';
-import { leafHash, nodeHash, rootFromPath } from './merkle';
+import { hash } from 'node:crypto';
 
 /**
  * What the ledger's key signs. An append is signed once, when the application hands it to the
- * database: over the digest of each of its events — id, stream, type, schema version, data,
+ * database: over the canonical text of each of its events — id, stream, type, schema version, data,
  * metadata, occurrence and idempotency key, everything the application knows before the database
  * assigns position and time — so a row the database's owner inserts with SQL has no valid
- * signature. Every row of the append stores the signature; a verifier groups the rows that carry
- * the same signature (one append: one stream, consecutive positions) and checks it over their digests.
+ * signature. Appends committed together (group commit) share one signature over all their events.
+ * Every row stores it; a verifier groups the consecutive rows that carry the same signature and checks
+ * it over their texts.
  * Position, version and recording time are covered by the hash chain and the Merkle tree instead.
  */
 export type SignedFields = {
@@ -52,78 +52,32 @@ export const canonicalText = (value: unknown): string => {
   return `{${text}}`;
 };
 
-export const eventDigest = (e: SignedFields): Buffer =>
-  hash('sha256', canonicalText([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]), 'buffer');
+/**
+ * An event's part of what its append signs: its SignedFields as canonical JSON, in this order
+ * (`[eventId, streamId, type, schemaVersion, data, metadata, occurredAt, idempotencyKey]`), from its
+ * data and metadata already written as canonical text.
+ */
+export const eventText = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): string =>
+  `[${JSON.stringify(e.eventId)},${JSON.stringify(e.streamId)},${JSON.stringify(e.type)},${JSON.stringify(e.schemaVersion)},`
+  + `${e.data},${e.metadata},${JSON.stringify(e.occurredAt)},${e.idempotencyKey === null ? 'null' : JSON.stringify(e.idempotencyKey)}]`;
+
+/** eventText of an event given as data: canonicalText of the whole (a test's and a verifier's check of eventText). */
+export const fieldsText = (e: SignedFields): string => canonicalText([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]);
+
+/** eventText of a stored event (its data and metadata as the database renders them, made canonical again). */
+export const storedEventText = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): string =>
+  eventText({ ...e, data: canonicalText(JSON.parse(e.data)), metadata: canonicalText(JSON.parse(e.metadata)) });
+
+const EVENTS = Buffer.from('reform-ledger/events/2\n', 'utf8');
 
 /**
- * What signing needs of an append, as Ledger.prepare has written it: each event's fields, its data and
- * metadata as canonical text (canonicalText) and its occurrence as stored (utcMicros).
+ * What one signature covers: the texts (eventText) of the events of an append, or of all the appends
+ * committed together (one group commit, appended whole: ledger_append_group with p_whole), in the
+ * order of their positions — a line naming the format, then the SHA-256 of their texts as one JSON
+ * array (hashing first: Ed25519 would read a long message twice, and slower). Their rows are
+ * consecutive and each stores the same 64-byte Ed25519 signature.
  */
-export type AppendToSign = {
-  streamId: string; idempotencyKey: string | null;
-  events: { eventId: string; type: string; schemaVersion: number; data: string; metadata: string; occurredAt: string }[];
-};
-
-/** appendMessage of an AppendToSign: each event's eventDigest, from the texts instead of walking the data again. */
-export const appendMessageOf = ({ streamId, idempotencyKey, events }: AppendToSign): Buffer => appendMessage(events.map((e) =>
-  hash('sha256', `[${JSON.stringify(e.eventId)},${JSON.stringify(streamId)},${JSON.stringify(e.type)},${JSON.stringify(e.schemaVersion)},`
-    + `${e.data},${e.metadata},${JSON.stringify(e.occurredAt)},${idempotencyKey === null ? 'null' : JSON.stringify(idempotencyKey)}]`, 'buffer')));
-
-/** eventDigest of a stored event (its data and metadata as the database renders them). */
-export const storedEventDigest = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): Buffer =>
-  eventDigest({ ...e, data: JSON.parse(e.data), metadata: JSON.parse(e.metadata) });
-
-const APPEND = Buffer.from('reform-ledger/append/1\n', 'utf8');
-export const appendMessage = (digests: Buffer[]): Buffer => Buffer.concat([APPEND, ...digests]);
-
-/**
- * Appends that reach the signer together (concurrent writers) share one signature: over the RFC 9162
- * root of their messages' hashes (`batchMessage`). Each append then stores the 64-byte signature, its
- * index and the batch's size (4 bytes each) and its audit path in that small tree, so each still
- * verifies on its own — and a verifier checks the shared signature once. An append signed alone stores
- * the plain 64-byte signature over its message.
- */
-export const batchMessage = (root: Buffer, size: number): Buffer =>
-  Buffer.concat([Buffer.from(`reform-ledger/appends/1\n${size}\n`, 'utf8'), root]);
-
-/**
- * The stored signatures of appends committed together (one group commit), given their messages and a
- * signing function: one signature over the batch root, and for each append its index, the batch's
- * size and its audit path (batchMessage above); a lone append gets the plain signature of its message.
- */
-export const signAppends = (sign: (message: Buffer) => Buffer, messages: Buffer[]): Buffer[] => {
-  const size = messages.length;
-  if (size === 1) return [sign(messages[0])];
-  // The tree level by level: RFC 9162's split at the largest power of two is the same tree as pairing
-  // left to right and carrying an odd last node up a level. Each node is hashed once.
-  const levels: Buffer[][] = [messages.map((m) => leafHash(hash('sha256', m, 'buffer')))];
-  for (let level = levels[0]; level.length > 1;) {
-    const up: Buffer[] = [];
-    for (let i = 0; i < level.length; i += 2) up.push(i + 1 < level.length ? nodeHash(level[i], level[i + 1]) : level[i]);
-    levels.push((level = up));
-  }
-  const signature = sign(batchMessage(levels[levels.length - 1][0], size));
-  return messages.map((_m, index) => {
-    const header = Buffer.alloc(8);
-    header.writeUInt32BE(index, 0);
-    header.writeUInt32BE(size, 4);
-    const path: Buffer[] = [signature, header];
-    for (let l = 0, i = index; l < levels.length - 1; l++, i >>= 1) if ((i ^ 1) < levels[l].length) path.push(levels[l][i ^ 1]);
-    return Buffer.concat(path);
-  });
-};
-
-/** What a stored signature says: the signature and the message it signs, given the append's own message. */
-export const signedMessage = (signature: Buffer, message: Buffer): { signature: Buffer; message: Buffer } | undefined => {
-  if (signature.length === 64) return { signature, message };
-  if (signature.length < 72 || (signature.length - 72) % 32 !== 0) return undefined;
-  const index = signature.readUInt32BE(64);
-  const size = signature.readUInt32BE(68);
-  const path: Buffer[] = [];
-  for (let o = 72; o < signature.length; o += 32) path.push(signature.subarray(o, o + 32));
-  const root = rootFromPath(index, size, leafHash(createHash('sha256').update(message).digest()), path);
-  return root && { signature: signature.subarray(0, 64), message: batchMessage(root, size) };
-};
+export const appendMessage = (eventTexts: string[]): Buffer => Buffer.concat([EVENTS, hash('sha256', `[${eventTexts.join(',')}]`, 'buffer')]);
 
 /** A signed tree head: what `GET /api/v1/audit/tree-head` returns and an inspector keeps as head.json. */
 export type TreeHead = {
