@@ -125,10 +125,10 @@ const eventLoopCost = (keys: KeyRing, groupSize: number) => {
     eventId: uuidv7(), streamId: `task:b-${i}`, type: 'TaskCompleted', schemaVersion: 1, data: canonicalText(payload(i)), metadata: canonicalText(metadata),
     occurredAt: '2022-11-20T00:00:00.000000Z', idempotencyKey: null,
   }));
-  const eventTexts = texts.map(eventText);
+  const eventTexts = texts.map((e) => eventText(e, e.streamId, null));
   const stringify = micros((i) => JSON.stringify(payload(i)) + JSON.stringify(metadata));
   const canonical = micros((i) => canonicalText(payload(i)) + canonicalText(metadata));
-  const digest = micros((i) => eventText(texts[i]));
+  const digest = micros((i) => eventText(texts[i], texts[i].streamId, null));
   const group = micros((i) => i % groupSize === 0 && keys.sign(appendMessage(eventTexts.slice(i, i + groupSize))));
   const lone = micros((i) => i % 16 === 0 && keys.sign(appendMessage([eventTexts[i]]))) * 16;
   out('');

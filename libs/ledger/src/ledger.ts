@@ -273,12 +273,13 @@ export class Ledger {
     }
     let results: GroupResult[];
     try {
-      const end = this.rowEnd(group);
+      const signer = this.options.signer;
+      // Signed, the group is appended whole or not at all: its one signature covers every event of it.
+      const signature = signer?.sign(appendMessage(group.flatMap((a) => a.texts!)));
       const items = group.map((a) => `{"s":${JSON.stringify(a.streamId)},"x":${a.expected},"k":${a.key === null ? 'null' : JSON.stringify(a.key)},`
-        + `"f":"${a.fingerprint}","e":${this.sealed(a, end)}}`);
-      // A signed group is appended whole or not at all: its signature covers every event of it.
-      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1, $2) AS r', [`[${items.join(',')}]`, this.options.signer !== undefined],
-        'ledger_append_group')).rows[0].r;
+        + `"f":"${a.fingerprint}","e":${this.sealed(a, '}')}}`);
+      results = (await this.query<{ r: GroupResult[] }>('SELECT ledger_append_group($1, $2, $3) AS r',
+        [`[${items.join(',')}]`, signer?.keyId ?? null, signature ?? null], 'ledger_append_group')).rows[0].r;
     } catch (error) {
       // The connection failed (whether the group committed is unknown, as for a lone append), or the
       // signer did (nothing was sent).
@@ -303,7 +304,7 @@ export class Ledger {
   /** One append in its own transaction (ledger_append), or on the transaction's connection. */
   private async appendAlone(append: Append): Promise<AppendResult> {
     const { streamId, expected, expectedOption, key, fingerprint } = append;
-    const json = this.sealed(append, this.rowEnd([append]));
+    const json = this.sealed(append, this.rowEnd(append));
     try {
       const { rows } = await this.query<{ r: StoredResult }>(
         'SELECT ledger_append($1, $2, $3, $4, $5) AS r',
@@ -717,23 +718,19 @@ export class Ledger {
       rows: rows.map(({ event: e }) => `{"eventId":"${e.eventId}","type":"${e.type}","schemaVersion":${e.schemaVersion},"data":${e.data},`
         + `"metadata":${e.metadata},"occurredAt":"${e.occurredAt}"`),
       // What the signature covers of each event (signing.ts).
-      texts: signer && rows.map((r) => eventText({ ...r.event, streamId, idempotencyKey: idempotencyKey ?? null })),
+      texts: signer && rows.map((r) => eventText(r.event, streamId, idempotencyKey ?? null)),
       fingerprint: rows.map((r) => r.fingerprint),
     };
   }
 
-  /**
-   * The end of every row of appends committed together: when signed, the key id and one Ed25519
-   * signature over all their events, in the order they are appended (signing.ts, appendMessage).
-   */
-  private rowEnd(appends: Append[]): string {
+  /** The end of each row of an append committed alone: when signed, the key id and the signature over its events (signing.ts, appendMessage). */
+  private rowEnd(append: Append): string {
     const signer = this.options.signer;
     if (!signer) return '}';
-    const signature = signer.sign(appendMessage(appends.flatMap((a) => a.texts!)));
-    return `,"keyId":${JSON.stringify(signer.keyId)},"signature":"${signature.toString('base64')}"}`;
+    return `,"keyId":${JSON.stringify(signer.keyId)},"signature":"${signer.sign(appendMessage(append.texts!)).toString('base64')}"}`;
   }
 
-  /** The append's rows as ledger_append reads them (JSON), each ended by rowEnd. */
+  /** The append's rows as the database reads them (JSON), each ended by `end`. */
   private sealed(a: Append, end: string): string {
     return `[${a.rows.map((r) => r + end).join(',')}]`;
   }

@@ -153,12 +153,13 @@ $$;
  * whole group. A refused item is reported in the result, not raised, so the others still commit.
  * Every stream of the group is locked first, in one order, so two groups never wait on each other.
  */
-const ledgerAppendGroup = (create: string, stamped = false, indexed = false, whole = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
+const ledgerAppendGroup = (create: string, stamped = false, indexed = false, signed = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
 -- one transaction for all. Returns, per item, ledger_append's result or { error: 'RL409', actual } or
--- { error: 'RL422' }.${whole ? `
--- With p_whole, the items are appended all or none: if any is refused or a duplicate, nothing is
--- written and RL412 is raised (a signed group carries one signature over all its events).` : ''}
-${create} ledger_append_group(p_items jsonb${whole ? ', p_whole boolean DEFAULT false' : ''})
+-- { error: 'RL422' }.${signed ? `
+-- A group signed as one (p_signature, by key p_key_id: one signature over all its events, stored on
+-- every row) is appended all or none: if any item is refused or a duplicate, nothing is written and
+-- RL412 is raised.` : ''}
+${create} ledger_append_group(p_items jsonb${signed ? ', p_key_id text DEFAULT NULL, p_signature bytea DEFAULT NULL' : ''})
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   n integer := jsonb_array_length(p_items);
@@ -256,7 +257,7 @@ ${indexed ? `    FROM (SELECT x->>'s' AS s, x->>'k' AS k FROM jsonb_array_elemen
     v_accepted := v_accepted || i;
     v_total := v_total + v_count;
   END LOOP;
-${whole ? `  IF p_whole AND coalesce(array_length(v_accepted, 1), 0) < n THEN
+${signed ? `  IF p_signature IS NOT NULL AND coalesce(array_length(v_accepted, 1), 0) < n THEN
     RAISE EXCEPTION 'ledger_append_group: % of % items refused or duplicates, nothing appended', n - coalesce(array_length(v_accepted, 1), 0), n
       USING ERRCODE = 'RL412';
   END IF;
@@ -314,7 +315,7 @@ ${stamped ? FEED_STAMP.replace(/^(?=.)/gm, '  ') : `    PERFORM pg_advisory_lock
       schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash, key_id, signature)
     SELECT a_position[k], ${stamped ? 'v_tx' : 'pg_current_xact_id()'}, (ev->>'eventId')::uuid, a_stream[k], a_version[k], a_prev_position[k],
       ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
-      v_now, a_key[k], a_prev_hash[k], a_hash[k], ev->>'keyId', decode(ev->>'signature', 'base64')
+      v_now, a_key[k], a_prev_hash[k], a_hash[k], ${signed ? 'p_key_id, p_signature' : "ev->>'keyId', decode(ev->>'signature', 'base64')"}
     FROM unnest(a_event) WITH ORDINALITY AS t(ev, k);
 
     INSERT INTO ledger_streams (stream_id, version, head_position, head_hash, updated_at)
@@ -529,7 +530,7 @@ $$;`,
   },
   {
     version: 8,
-    name: 'group commit can append its items all or none (a signed group has one signature over all its events)',
+    name: 'group commit takes one signature for all its events, given once, and is then appended all or none',
     sql: `DROP FUNCTION ledger_append_group(jsonb);
 ${ledgerAppendGroup('CREATE FUNCTION', true, true, true)}`,
   },

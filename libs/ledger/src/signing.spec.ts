@@ -13,7 +13,7 @@ describe('what an append signs', () => {
   it('writes an event\'s text from the canonical texts of its data and metadata as canonicalText writes the whole event', () => {
     for (const idempotencyKey of ['k-1', null, 'quote " and \\ and ư']) {
       const whole = { ...fields, idempotencyKey, data, metadata };
-      expect(eventText({ ...whole, data: canonicalText(data), metadata: canonicalText(metadata) })).toBe(fieldsText(whole));
+      expect(eventText({ ...whole, data: canonicalText(data), metadata: canonicalText(metadata) }, fields.streamId, idempotencyKey)).toBe(fieldsText(whole));
       expect(JSON.parse(fieldsText(whole))).toEqual([fields.eventId, fields.streamId, fields.type, 2, data, metadata, fields.occurredAt, idempotencyKey]);
       // As a verifier reads it back: the database renders jsonb in an order (and spacing) of its own.
       expect(storedEventText({ ...whole, data: '{"a": [1, {"b": "Đắk Môl", "y": null}], "z": "Hoàn thành", "2": "index keys first", "10": true}',
@@ -21,7 +21,7 @@ describe('what an append signs', () => {
     }
     expect(canonicalText(data)).toBe(canonicalJson(data));
     // Not the insertion order's text: that is another message.
-    expect(eventText({ ...fields, data: JSON.stringify(data), metadata: canonicalText(metadata) })).not.toBe(fieldsText({ ...fields, data, metadata }));
+    expect(eventText({ ...fields, data: JSON.stringify(data), metadata: canonicalText(metadata) }, fields.streamId, fields.idempotencyKey)).not.toBe(fieldsText({ ...fields, data, metadata }));
     expect(appendMessage(['[1]', '[2]'])).toEqual(Buffer.concat([Buffer.from('reform-ledger/events/2\n'), createHash('sha256').update('[[1],[2]]').digest()]));
   });
 

@@ -57,16 +57,17 @@ export const canonicalText = (value: unknown): string => {
  * (`[eventId, streamId, type, schemaVersion, data, metadata, occurredAt, idempotencyKey]`), from its
  * data and metadata already written as canonical text.
  */
-export const eventText = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): string =>
-  `[${JSON.stringify(e.eventId)},${JSON.stringify(e.streamId)},${JSON.stringify(e.type)},${JSON.stringify(e.schemaVersion)},`
-  + `${e.data},${e.metadata},${JSON.stringify(e.occurredAt)},${e.idempotencyKey === null ? 'null' : JSON.stringify(e.idempotencyKey)}]`;
+export const eventText = (e: Omit<SignedFields, 'data' | 'metadata' | 'streamId' | 'idempotencyKey'> & { data: string; metadata: string },
+  streamId: string, idempotencyKey: string | null): string =>
+  `[${JSON.stringify(e.eventId)},${JSON.stringify(streamId)},${JSON.stringify(e.type)},${JSON.stringify(e.schemaVersion)},`
+  + `${e.data},${e.metadata},${JSON.stringify(e.occurredAt)},${idempotencyKey === null ? 'null' : JSON.stringify(idempotencyKey)}]`;
 
 /** eventText of an event given as data: canonicalText of the whole (a test's and a verifier's check of eventText). */
 export const fieldsText = (e: SignedFields): string => canonicalText([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]);
 
 /** eventText of a stored event (its data and metadata as the database renders them, made canonical again). */
 export const storedEventText = (e: Omit<SignedFields, 'data' | 'metadata'> & { data: string; metadata: string }): string =>
-  eventText({ ...e, data: canonicalText(JSON.parse(e.data)), metadata: canonicalText(JSON.parse(e.metadata)) });
+  eventText({ ...e, data: canonicalText(JSON.parse(e.data)), metadata: canonicalText(JSON.parse(e.metadata)) }, e.streamId, e.idempotencyKey);
 
 const EVENTS = Buffer.from('reform-ledger/events/2\n', 'utf8');
 
