@@ -71,7 +71,7 @@ describe('the offline check of a bundle, in batches', () => {
     expect(await verify(b, threads)).toMatchObject({ ok: false, firstBrokenPosition: 101, reason: expect.stringContaining('signature mismatch') });
   });
 
-  it('writes data as canonicalJson does, index keys and all (the digests signed and checked)', () => {
+  it('writes data as canonicalJson does, index keys and all (the texts signed and checked)', () => {
     const texts = ['{"b":1,"a":[{"z":null,"y":true}],"10":"x","9":"y","4294967295":"not an index","4294967294":"an index","01":"no"}',
       '[1.5e300,-0,"Đắk Môl",{},[]]', '{"__proto__":{"b":2,"a":1},"":""}', '"text"', 'null', '{"a":{"c":{"e":1,"d":2},"b":[3,{"g":1,"f":2}]}}'];
     for (const text of texts) expect(canonicalText(JSON.parse(text))).toBe(canonicalJson(JSON.parse(text)));

@@ -692,7 +692,7 @@ export class Ledger {
       }
       const given = event.eventId ?? uuidv7();
       if (!isUuid(given)) throw new LedgerInputError('event.id_invalid', `${field}.eventId`, 'Event id must be a UUID');
-      // As the uuid column stores it (and so as the verifiers digest it): lower case.
+      // As the uuid column stores it (and so as the verifiers read it back): lower case.
       const eventId = given.toLowerCase();
       const occurredAt = toTimestamp(event.occurredAt, `${field}.occurredAt`, 'occurrence');
       if (occurredAt === null) {
