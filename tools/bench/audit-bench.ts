@@ -30,7 +30,7 @@ import {
   leafHash, Ledger, storedEventText, TreeHead, uuidv7, writeBundle,
 } from '@reform-ledger/ledger';
 import { benchDatabase } from './bench-database';
-import { benchOutput, runBench } from './bench-output';
+import { benchOutput, median, runBench } from './bench-output';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SEQUENTIAL = env('BENCH_SEQUENTIAL', 2000);
@@ -75,6 +75,8 @@ const appendPath = async () => {
   out('| scenario | raw ev/s | unsigned ev/s | signed ev/s | unsigned / raw | signed / raw | signing costs |');
   out('|---|---:|---:|---:|---:|---:|---:|');
   const rates: Record<string, Record<string, number>> = { a: {}, b: {} };
+  // Each round's rates too: a round's systems ran minutes apart at most, so their ratio is paired in time.
+  const rounds: Record<string, Record<string, number>[]> = { a: [], b: [] };
   // Rounds interleaved, best of each: the machine is shared and its speed drifts. Every other round
   // runs the systems in reverse order, so that none always follows another (or always meets a larger table).
   for (let round = 0; round < env('BENCH_ROUNDS', 6); round++) {
@@ -83,11 +85,13 @@ const appendPath = async () => {
         for (let i = 0; i < SEQUENTIAL; i++) await one(i, `task:a-${round}-${name}-${i}`);
       });
       rates.a[name] = Math.max(rates.a[name] ?? 0, SEQUENTIAL / seconds);
+      (rounds.a[round] ??= {})[name] = SEQUENTIAL / seconds;
       let next = 0;
       const concurrent = await timed(() => Promise.all(Array.from({ length: WRITERS }, async () => {
         for (let i = next++; i < CONCURRENT; i = next++) await one(i, `task:b-${round}-${name}-${i}`);
       })));
       rates.b[name] = Math.max(rates.b[name] ?? 0, CONCURRENT / concurrent);
+      (rounds.b[round] ??= {})[name] = CONCURRENT / concurrent;
     }
   }
   const { rows: [shared] } = await db.pool.query<{ appends: number; signatures: number }>(
@@ -98,6 +102,12 @@ const appendPath = async () => {
     const withSigning = r['ledger, signed'] / r.raw;
     out(`| ${label} | ${Math.round(r.raw)} | ${Math.round(r['ledger, unsigned'])} | ${Math.round(r['ledger, signed'])} | ${unsigned.toFixed(2)} | ${withSigning.toFixed(2)} | `
       + `${((1 - withSigning / unsigned) * 100).toFixed(1)} % |`);
+  }
+  out('');
+  for (const key of ['a', 'b'] as const) {
+    const paired = rounds[key].map((r) => 1 - r['ledger, signed'] / r['ledger, unsigned']);
+    out(`Signing costs in (${key}), round by round (signed against unsigned in the same round): ${paired.map((c) => `${(c * 100).toFixed(1)} %`).join(', ')}; `
+      + `median **${(median(paired) * 100).toFixed(1)} %**.`);
   }
   out('');
   out(`In (b), ${shared.appends.toLocaleString('en')} signed appends carried ${shared.signatures.toLocaleString('en')} signatures: `
