@@ -7,7 +7,8 @@
  * 1. Signing on the append path, in one run on one server: (a) sequential single-event appends to new
  *    streams and (b) 32 concurrent writers, for raw `pg` inserts (the baseline), the ledger without a
  *    signing key and the ledger signing every append (Ed25519, one signature per append over its
- *    events' texts). Ratios to raw are the ledger benchmark's (a) and (b).
+ *    events' texts). Ratios to raw are the ledger benchmark's (a) and (b); signing's cost also round by round
+ *    (signed against unsigned in the same round) and as this process's CPU time per append.
  *    Then live verify (Ledger.verify) of BENCH_LIVE_EVENTS signed events (default 40,000), on the event loop
  *    and on worker threads: its time and the longest stall of the event loop.
  * 2. Offline verification of a bundle of BENCH_VERIFY_EVENTS events (default 100,000): the bundle is
@@ -77,19 +78,30 @@ const appendPath = async () => {
   const rates: Record<string, Record<string, number>> = { a: {}, b: {} };
   // Each round's rates too: a round's systems ran minutes apart at most, so their ratio is paired in time.
   const rounds: Record<string, Record<string, number>[]> = { a: [], b: [] };
+  // And this process's CPU time per append in (b) (all its threads): what the application spends, which
+  // the machine's noise moves far less than throughput.
+  const cpu: Record<string, number[]> = {};
   // Rounds interleaved, best of each: the machine is shared and its speed drifts. Every other round
   // runs the systems in reverse order, so that none always follows another (or always meets a larger table).
-  for (let round = 0; round < env('BENCH_ROUNDS', 6); round++) {
+  for (let round = 0; round < env('BENCH_ROUNDS', 10); round++) {
     for (const [name, one] of round % 2 === 0 ? systems : [...systems].reverse()) {
+      // Each timed part starts from a clean server: a checkpoint writes out the dirty pages the part before
+      // left (without it, whichever system ran right after a (b) paid for that (b)'s writes: in (a), the
+      // signed ledger lost 20–36 % in the rounds it followed the unsigned one's (b) and won 1–8 % in the others).
+      await db.pool.query('CHECKPOINT');
       const seconds = await timed(async () => {
         for (let i = 0; i < SEQUENTIAL; i++) await one(i, `task:a-${round}-${name}-${i}`);
       });
       rates.a[name] = Math.max(rates.a[name] ?? 0, SEQUENTIAL / seconds);
       (rounds.a[round] ??= {})[name] = SEQUENTIAL / seconds;
       let next = 0;
+      await db.pool.query('CHECKPOINT');
+      const cpu0 = process.cpuUsage();
       const concurrent = await timed(() => Promise.all(Array.from({ length: WRITERS }, async () => {
         for (let i = next++; i < CONCURRENT; i = next++) await one(i, `task:b-${round}-${name}-${i}`);
       })));
+      const used = process.cpuUsage(cpu0);
+      (cpu[name] ??= []).push((used.user + used.system) / CONCURRENT);
       rates.b[name] = Math.max(rates.b[name] ?? 0, CONCURRENT / concurrent);
       (rounds.b[round] ??= {})[name] = CONCURRENT / concurrent;
     }
@@ -109,6 +121,10 @@ const appendPath = async () => {
     out(`Signing costs in (${key}), round by round (signed against unsigned in the same round): ${paired.map((c) => `${(c * 100).toFixed(1)} %`).join(', ')}; `
       + `median **${(median(paired) * 100).toFixed(1)} %**.`);
   }
+  const cpuOf = (name: string) => median(cpu[name]);
+  out(`This process's CPU time per append in (b), median of the rounds: raw ${cpuOf('raw').toFixed(0)} µs, unsigned ${cpuOf('ledger, unsigned').toFixed(0)} µs, `
+    + `signed ${cpuOf('ledger, signed').toFixed(0)} µs: signing adds **${(cpuOf('ledger, signed') - cpuOf('ledger, unsigned')).toFixed(0)} µs** `
+    + `(${((cpuOf('ledger, signed') / cpuOf('ledger, unsigned') - 1) * 100).toFixed(0)} % of the unsigned ledger's).`);
   out('');
   out(`In (b), ${shared.appends.toLocaleString('en')} signed appends carried ${shared.signatures.toLocaleString('en')} signatures: `
     + `appends committed together share one (Ledger, rowEnd).`);
