@@ -62,7 +62,7 @@ export const eventText = (e: Omit<SignedFields, 'data' | 'metadata' | 'streamId'
   `[${JSON.stringify(e.eventId)},${JSON.stringify(streamId)},${JSON.stringify(e.type)},${JSON.stringify(e.schemaVersion)},`
   + `${e.data},${e.metadata},${JSON.stringify(e.occurredAt)},${idempotencyKey === null ? 'null' : JSON.stringify(idempotencyKey)}]`;
 
-/** eventText of an event given as data: canonicalText of the whole (a test's and a verifier's check of eventText). */
+/** eventText of an event given as data: canonicalText of the whole, which eventText must equal (signing.spec.ts checks it). */
 export const fieldsText = (e: SignedFields): string => canonicalText([e.eventId, e.streamId, e.type, e.schemaVersion, e.data, e.metadata, e.occurredAt, e.idempotencyKey]);
 
 /** eventText of a stored event (its data and metadata as the database renders them, made canonical again). */
@@ -73,7 +73,7 @@ const EVENTS = Buffer.from('reform-ledger/events/2\n', 'utf8');
 
 /**
  * What one signature covers: the texts (eventText) of the events of an append, or of all the appends
- * committed together (one group commit, appended whole: ledger_append_group with p_whole), in the
+ * committed together (one group commit, appended whole: ledger_append_group given p_signature), in the
  * order of their positions — a line naming the format, then the SHA-256 of their texts as one JSON
  * array (hashing first: Ed25519 would read a long message twice, and slower). Their rows are
  * consecutive and each stores the same 64-byte Ed25519 signature.
