@@ -6,7 +6,7 @@
  *
  * 1. Signing on the append path, in one run on one server: (a) sequential single-event appends to new
  *    streams and (b) 32 concurrent writers, for raw `pg` inserts (the baseline), the ledger without a
- *    signing key and the ledger signing every append (Ed25519, one signature per append over its
+ *    signing key and the ledger signing every append (Ed25519, one signature per group commit over its
  *    events' texts). Ratios to raw are the ledger benchmark's (a) and (b); signing's cost also round by round
  *    (signed against unsigned in the same round) and as this process's CPU time per append.
  *    Then live verify (Ledger.verify) of BENCH_LIVE_EVENTS signed events (default 40,000), on the event loop
@@ -127,7 +127,7 @@ const appendPath = async () => {
     + `(${((cpuOf('ledger, signed') / cpuOf('ledger, unsigned') - 1) * 100).toFixed(0)} % of the unsigned ledger's).`);
   out('');
   out(`In (b), ${shared.appends.toLocaleString('en')} signed appends carried ${shared.signatures.toLocaleString('en')} signatures: `
-    + `appends committed together share one (Ledger, rowEnd).`);
+    + `appends committed together share one (Ledger.commitGroup).`);
   eventLoopCost(keys, Math.max(1, Math.round(shared.appends / shared.signatures)));
   await liveVerify(signed, keys);
   await db.close();
@@ -154,7 +154,7 @@ const eventLoopCost = (keys: KeyRing, groupSize: number) => {
   const eventTexts = texts.map((e) => eventText(e, e.streamId, null));
   const stringify = micros((i) => JSON.stringify(payload(i)) + JSON.stringify(metadata));
   const canonical = micros((i) => canonicalText(payload(i)) + canonicalText(metadata));
-  const digest = micros((i) => eventText(texts[i], texts[i].streamId, null));
+  const signedText = micros((i) => eventText(texts[i], texts[i].streamId, null));
   const group = micros((i) => i % groupSize === 0 && keys.sign(appendMessage(eventTexts.slice(i, i + groupSize))));
   const lone = micros((i) => i % 16 === 0 && keys.sign(appendMessage([eventTexts[i]]))) * 16;
   out('');
@@ -162,9 +162,9 @@ const eventLoopCost = (keys: KeyRing, groupSize: number) => {
   out('');
   out(`| data and metadata as JSON.stringify | as canonical text | the event's signed text | the group's message and signature (groups of ${groupSize}, as in (b)) | one signature, alone |`);
   out('|---:|---:|---:|---:|---:|');
-  out(`| ${stringify.toFixed(1)} | ${canonical.toFixed(1)} | ${digest.toFixed(1)} | ${group.toFixed(1)} | ${lone.toFixed(0)} |`);
+  out(`| ${stringify.toFixed(1)} | ${canonical.toFixed(1)} | ${signedText.toFixed(1)} | ${group.toFixed(1)} | ${lone.toFixed(0)} |`);
   out('');
-  out(`Signing adds about ${(canonical - stringify + digest + group).toFixed(0)} µs of the event loop to each append of (b).`);
+  out(`Signing adds about ${(canonical - stringify + signedText + group).toFixed(0)} µs of the event loop to each append of (b).`);
 };
 
 /**

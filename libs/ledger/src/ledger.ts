@@ -714,7 +714,7 @@ export class Ledger {
     });
     return {
       // The rows as ledger_append reads them (data and metadata are JSON texts already), each without
-      // its closing brace: the signature, made when the append is committed, goes there (sealed).
+      // its closing brace: an append committed alone puts its signature there (rowEnd, sealed); a group's goes to the server once.
       rows: rows.map(({ event: e }) => `{"eventId":"${e.eventId}","type":"${e.type}","schemaVersion":${e.schemaVersion},"data":${e.data},`
         + `"metadata":${e.metadata},"occurredAt":"${e.occurredAt}"`),
       // What the signature covers of each event (signing.ts).
