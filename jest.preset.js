@@ -1,22 +1,9 @@
 // Shared Jest settings: swc transform (decorators + metadata), workspace path aliases.
 const path = require('path');
-const { compilerOptions } = require('./tsconfig.base.json');
+const { aliases, swcOptions } = require('./tools/swc');
 
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, path.join(__dirname, target)]),
-);
-
-const swc = (syntax) => [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax, decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const moduleNameMapper = Object.fromEntries(Object.entries(aliases).map(([alias, target]) => [`^${alias}$`, target]));
+const swc = (syntax) => ['@swc/jest', swcOptions(syntax)];
 
 module.exports = {
   testEnvironment: 'node',
