@@ -23,6 +23,7 @@ describe('what an append signs', () => {
     // Not the insertion order's text: that is another message.
     expect(eventText({ ...fields, data: JSON.stringify(data), metadata: canonicalText(metadata) }, fields.streamId, fields.idempotencyKey)).not.toBe(fieldsText({ ...fields, data, metadata }));
     expect(appendMessage(['[1]', '[2]'])).toEqual(Buffer.concat([Buffer.from('reform-ledger/events/2\n'), createHash('sha256').update('[[1],[2]]').digest()]));
+    expect(appendMessage(['["Đắk Môl"]'])).toEqual(Buffer.concat([Buffer.from('reform-ledger/events/2\n'), createHash('sha256').update('[["Đắk Môl"]]').digest()]));
   });
 
   it('signs the events of a group once, in order: a removed, moved or borrowed event does not verify', () => {

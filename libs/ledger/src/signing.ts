@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * What the ledger's key signs. An append is signed once, when the application hands it to the
@@ -14,6 +14,12 @@ export type SignedFields = {
   eventId: string; streamId: string; type: string; schemaVersion: number;
   data: unknown; metadata: unknown; occurredAt: string; idempotencyKey: string | null;
 };
+
+/**
+ * The deepest nesting of objects and arrays in an event's data or metadata (Ledger.append refuses more;
+ * the API refuses bodies nested deeper than 64 as it reads them): the canonical text is written recursively.
+ */
+export const MAX_DEPTH = 100;
 
 /** JSON with object keys sorted, so equal data gives equal text. */
 export const canonicalJson = (value: unknown): string =>
@@ -78,7 +84,13 @@ const EVENTS = Buffer.from('reform-ledger/events/2\n', 'utf8');
  * array (hashing first: Ed25519 would read a long message twice, and slower). Their rows are
  * consecutive and each stores the same 64-byte Ed25519 signature.
  */
-export const appendMessage = (eventTexts: string[]): Buffer => Buffer.concat([EVENTS, hash('sha256', `[${eventTexts.join(',')}]`, 'buffer')]);
+export const appendMessage = (eventTexts: string[]): Buffer => {
+  // Text by text, the same bytes: joining the texts (each built of many pieces) into one string first
+  // costs more than hashing them (17 µs against 6 for a group of 8, in a side-by-side script).
+  const digest = createHash('sha256');
+  for (let i = 0; i < eventTexts.length; i++) digest.update(i === 0 ? '[' : ',').update(eventTexts[i]);
+  return Buffer.concat([EVENTS, digest.update(eventTexts.length === 0 ? '[]' : ']').digest()]);
+};
 
 /** A signed tree head: what `GET /api/v1/audit/tree-head` returns and an inspector keeps as head.json. */
 export type TreeHead = {
