@@ -219,7 +219,7 @@ export const MESSAGES: Record<string, Entry> = {
   'event.schema_version_invalid': { vi: () => 'Phiên bản lược đồ phải là số nguyên dương.', en: () => 'The schema version must be a positive integer.' },
   'event.occurred_at_invalid': { vi: () => 'occurredAt phải là ngày YYYY-MM-DD hoặc thời điểm ISO 8601 có múi giờ.', en: () => 'occurredAt must be a date YYYY-MM-DD or an ISO-8601 datetime with a zone.' },
   'event.id_invalid': { vi: () => 'Mã sự kiện phải là UUID.', en: () => 'The event id must be a UUID.' },
-  'payload.not_serialisable': { vi: () => 'Dữ liệu chỉ được chứa JSON thuần (chuỗi không có ký tự NUL, số hữu hạn).', en: () => 'Data may hold plain JSON only (strings without NUL, finite numbers).' },
+  'payload.not_serialisable': { vi: () => 'Dữ liệu chỉ được chứa JSON thuần (chuỗi không có ký tự NUL, số hữu hạn, lồng nhau không quá 100 cấp).', en: () => 'Data may hold plain JSON only (strings without NUL, finite numbers, nested at most 100 levels).' },
   'payload.too_large': {
     vi: (p) => `Dữ liệu của một sự kiện là ${p.size} byte, vượt giới hạn ${p.limit} byte (${Math.round(Number(p.limit) / 1024)} KiB): hãy rút gọn ghi chú, hoặc đính kèm văn bản bằng mã văn bản thay vì nội dung.`,
     en: (p) => `The event's data is ${p.size} bytes, over the limit of ${p.limit} bytes (${Math.round(Number(p.limit) / 1024)} KiB): shorten the notes, or cite a document by its id rather than its text.`,

@@ -71,6 +71,16 @@ describe('the offline check of a bundle, in batches', () => {
     expect(await verify(b, threads)).toMatchObject({ ok: false, firstBrokenPosition: 101, reason: expect.stringContaining('signature mismatch') });
   });
 
+  it.each([0, 2])('names an event whose data an administrator nested too deeply to write as text, not a stack overflow (%i worker threads)', async (threads) => {
+    // 100,000 levels: JSON.parse reads it, the canonical text (recursive) cannot, on any thread; the ledger refuses more than 100.
+    const b = await bundle(40, 5, (e) => {
+      if (e.globalPosition === 103) e.data = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    });
+    expect(await verify(b, threads)).toMatchObject({
+      ok: false, firstBrokenPosition: 101, reason: expect.stringMatching(/^signature not checkable: the event at position 103 has data or metadata nested deeper than the ledger accepts \(100 levels\)$/),
+    });
+  });
+
   it('writes data as canonicalJson does, index keys and all (the texts signed and checked)', () => {
     const texts = ['{"b":1,"a":[{"z":null,"y":true}],"10":"x","9":"y","4294967295":"not an index","4294967294":"an index","01":"no"}',
       '[1.5e300,-0,"Đắk Môl",{},[]]', '{"__proto__":{"b":2,"a":1},"":""}', '"text"', 'null', '{"a":{"c":{"e":1,"d":2},"b":[3,{"g":1,"f":2}]}}'];

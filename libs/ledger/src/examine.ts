@@ -2,7 +2,7 @@ import { hash as sha256 } from 'node:crypto';
 import type { PublicKeys } from './keys';
 import type { ExportedEvent } from './ledger';
 import { leafHash } from './merkle';
-import { appendMessage, storedEventText } from './signing';
+import { appendMessage, MAX_DEPTH, storedEventText } from './signing';
 
 /**
  * The part of checking a ledger that needs each event alone, never its neighbours: parse it,
@@ -61,9 +61,31 @@ export const storedHash = (e: ExportedEvent): Buffer => {
 
 export const eventHash = (e: ExportedEvent): string => storedHash(e).toString('hex');
 
+/** In place of the text of an event nested too deeply to write (no event's text holds a NUL), then its position. */
+const TOO_DEEP = '\u0000too deep\u0000';
+
+/**
+ * The event's signed text. The ledger refuses data nested more than MAX_DEPTH levels and the canonical
+ * text is written recursively: far deeper nesting (inserted with SQL) would overflow the stack. Such an
+ * event is marked instead, and its append's signature reported as not checkable (checkGroup).
+ */
+const signedText = (e: ExportedEvent): string => {
+  try {
+    return storedEventText(e);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return `${TOO_DEEP}${e.globalPosition}`;
+  }
+};
+
 /** Checks a group's signature over its events' texts; a problem is returned at its first position. */
 export const checkGroup = (g: SignatureGroup, keys: SignatureKeys): { position: number; reason: string } | undefined => {
   if (!keys.has(g.keyId)) return { position: g.position, reason: `signed by key ${g.keyId}, which no trusted key endorses` };
+  const tooDeep = g.texts.find((t) => t.startsWith(TOO_DEEP));
+  if (tooDeep) {
+    const position = tooDeep.slice(TOO_DEEP.length);
+    return { position: g.position, reason: `signature not checkable: the event at position ${position} has data or metadata nested deeper than the ledger accepts (${MAX_DEPTH} levels)` };
+  }
   if (!keys.verify(g.keyId, appendMessage(g.texts), Buffer.from(g.signature, 'base64'))) return { position: g.position, reason: SIGNATURE_MISMATCH };
   return undefined;
 };
@@ -121,7 +143,7 @@ export const examineEvents = (input: ExportedEvent[] | string[], keys: Signature
       groupOpensBatch = i === 0;
       if (groupOpensBatch) x.opensWithGroup = true;
     }
-    group.texts.push(storedEventText(e));
+    group.texts.push(signedText(e));
   }
   x.leaves = x.leaves.subarray(0, 32 * x.position.length);
   if (group) {

@@ -719,6 +719,12 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
   describe('refused input writes nothing', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
+    /** `levels` arrays around an object: nested levels + 1 deep. */
+    const nested = (levels: number) => {
+      let value: unknown = { a: 1 };
+      for (let i = 0; i < levels; i++) value = [value];
+      return value as Record<string, unknown>;
+    };
     const cases: [string, () => Promise<unknown>, string][] = [
       ['empty stream id', () => ledger.append('', [ev()]), 'stream_id.invalid'],
       ['blank stream id', () => ledger.append('   ', [ev()]), 'stream_id.invalid'],
@@ -734,6 +740,9 @@ describe.each(testEngines())('ledger contract on $name PostgreSQL', (engine) => 
       // eslint-disable-next-line no-sparse-arrays
       ['an array with an empty slot', () => ledger.append('s', [ev('X', { a: [1, , 3] })]), 'payload.not_serialisable'],
       ['an array with an empty slot, signed', () => new Ledger(db.pool, { signer: KeyRing.ephemeral() }).append('s', [ev('X', { a: new Array(2) })]), 'payload.not_serialisable'],
+      ['data nested 101 levels deep', () => ledger.append('s', [ev('X', nested(100))]), 'payload.not_serialisable'],
+      ['data nested 100,000 levels deep (no stack overflow)', () => ledger.append('s', [ev('X', nested(100_000))]), 'payload.not_serialisable'],
+      ['metadata nested 101 levels deep', () => ledger.append('s', [ev('X', {})], { metadata: { deep: nested(99) } }), 'payload.not_serialisable'],
       ['an impossible date', () => ledger.append('s', [ev('X', {}, '2022-11-31')]), 'event.occurred_at_invalid'],
       ['a bad event type', () => ledger.append('s', [ev('drop table;', {})]), 'event.type_invalid'],
       ['a negative expected version', () => ledger.append('s', [ev()], { expectedVersion: -1 }), 'expected_version.invalid'],

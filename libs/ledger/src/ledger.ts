@@ -8,7 +8,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { isUuid, uuidv7 } from './uuid';
-import { appendMessage, canonicalJson, canonicalText, eventText, TreeHead, utcMicros } from './signing';
+import { appendMessage, canonicalJson, canonicalText, eventText, MAX_DEPTH, TreeHead, utcMicros } from './signing';
 import { LedgerCheck, Verdict } from './check';
 import type { Examined } from './examine';
 import { ExaminePool } from './verify-pool';
@@ -833,7 +833,7 @@ const toTimestamp = (value: Date | string | undefined, field: string, as: 'occur
 };
 
 /** Only JSON data: plain objects, arrays, strings without NUL, finite numbers, booleans, null. */
-const assertSerialisable = (value: unknown, field: string, seen = new Set<object>()): void => {
+const assertSerialisable = (value: unknown, field: string, seen = new Set<object>(), depth = 1): void => {
   const fail = (reason: string): never => {
     throw new LedgerInputError('payload.not_serialisable', field, `${field} ${reason}`);
   };
@@ -849,19 +849,21 @@ const assertSerialisable = (value: unknown, field: string, seen = new Set<object
   if (typeof value !== 'object') fail(`holds a ${typeof value}, which JSON cannot carry`);
   const object = value as object;
   if (seen.has(object)) fail('is circular');
+  // Walked (here, by the canonical text, by every verifier) recursively: a bound, far above any event's.
+  if (depth > MAX_DEPTH) fail(`is nested more than ${MAX_DEPTH} levels deep`);
   seen.add(object);
   if (Array.isArray(object)) {
     const items = object as unknown[];
     for (let i = 0; i < items.length; i++) {
       if (!(i in items)) fail(`has an empty slot at ${i}`);
-      assertSerialisable(items[i], `${field}[${i}]`, seen);
+      assertSerialisable(items[i], `${field}[${i}]`, seen, depth + 1);
     }
   } else {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) fail(`is a ${proto?.constructor?.name ?? 'class'} instance, not plain data`);
     for (const [k, v] of Object.entries(object)) {
       if (v === undefined) continue;
-      assertSerialisable(v, `${field}.${k}`, seen);
+      assertSerialisable(v, `${field}.${k}`, seen, depth + 1);
     }
   }
   seen.delete(object);
