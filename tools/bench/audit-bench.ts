@@ -91,7 +91,7 @@ const appendPath = async () => {
   const machine: Record<string, number[]> = {};
   // Rounds interleaved, best of each: the machine is shared and its speed drifts. Every other round
   // runs the systems in reverse order, so that none always follows another (or always meets a larger table).
-  for (let round = 0; round < env('BENCH_ROUNDS', 10); round++) {
+  for (let round = 0; round < env('BENCH_ROUNDS', 20); round++) {
     for (const [name, one] of round % 2 === 0 ? systems : [...systems].reverse()) {
       // Each timed part starts from a clean server: a checkpoint writes out the dirty pages the part before
       // left (without it, whichever system ran right after a (b) paid for that (b)'s writes: in (a), the
