@@ -25,6 +25,17 @@ export const benchOutput = () => {
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+/**
+ * A 95 % interval for the median of `values` (paired rounds): the 2.5th and 97.5th percentiles of the medians of
+ * 2,000 resamples with replacement (a bootstrap, with a fixed seed, so the same rounds give the same interval).
+ */
+export const medianInterval = (values: number[]): [number, number] => {
+  let seed = 1;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const medians = Array.from({ length: 2000 }, () => median(values.map(() => values[Math.floor(random() * values.length)]))).sort((a, b) => a - b);
+  return [medians[50], medians[1949]];
+};
+
 /** Runs a benchmark's main; a failure is printed and exits 1. */
 export const runBench = (main: () => Promise<unknown>) => main().catch((error) => {
   console.error(error);
