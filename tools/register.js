@@ -1,7 +1,7 @@
 // Runs TypeScript sources directly: each .ts file is compiled by swc as it is first required, with
 // the options Jest uses (swc.js), and the workspace's path aliases resolve to their sources.
-// Not @swc-node/register: it loads the TypeScript compiler to read tsconfig, some 48 MB more in
-// every process (the CLI's offline verify has a memory budget, issue 11) and in each worker thread.
+// Not @swc-node/register: it loads the TypeScript compiler to read tsconfig, and a process started
+// under it held 115 MB before running anything, against 61 MB (the CLI's offline verify has a memory budget).
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { transformSync } = require('@swc/core');
