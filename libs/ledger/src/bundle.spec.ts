@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { buildBundle, BundleVerdict, verifyBundle } from './bundle';
-import { eventHash } from './examine';
+import { eventHash, UNCLOSED } from './examine';
 import { KeyRing } from './keys';
 import type { ExportedEvent } from './ledger';
 import { CompactTree, leafHash } from './merkle';
@@ -29,9 +29,11 @@ const bundle = async (appends: number, size: number, edit?: (e: ExportedEvent) =
         keyId: keys.keyId, signature: null,
       });
     }
+    // Stored as the ledger stores it: on the append's last row, with the key id; an empty one on the others.
     const signature = keys.sign(appendMessage(group.map(storedEventText))).toString('base64');
     for (const e of group) {
-      e.signature = signature;
+      const last = e === group.at(-1);
+      Object.assign(e, { signature: last ? signature : '', keyId: last ? keys.keyId : null });
       edit?.(e);
       const before = streams.get(streamId);
       Object.assign(e, { streamVersion: (before?.streamVersion ?? 0) + 1, prevPosition: before?.globalPosition ?? null, prevHash: before?.hash ?? '' });
@@ -69,6 +71,14 @@ describe('the offline check of a bundle, in batches', () => {
       if (e.globalPosition === 103) e.data = '{"i":103,"note":"Không hoàn thành","taskId":"T-2"}';
     });
     expect(await verify(b, threads)).toMatchObject({ ok: false, firstBrokenPosition: 101, reason: expect.stringContaining('signature mismatch') });
+  });
+
+  it.each([0, 2])('names the events left without their signature when the row that carries it is emptied (%i worker threads)', async (threads) => {
+    // The append at 196–200 is the last; its signature sits on 200 (no hash covers it: the signature does).
+    const b = await bundle(40, 5, (e) => {
+      if (e.globalPosition === 200) Object.assign(e, { signature: '', keyId: null });
+    });
+    expect(await verify(b, threads)).toMatchObject({ ok: false, firstBrokenPosition: 196, reason: UNCLOSED });
   });
 
   it.each([0, 2])('names an event whose data an administrator nested too deeply to write as text, not a stack overflow (%i worker threads)', async (threads) => {

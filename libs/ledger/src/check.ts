@@ -140,12 +140,15 @@ export class LedgerCheck {
     }
     if (x.firstSigned !== null) this.signedSeen = true;
     for (const f of x.flags) this.flag(f.position, f.reason);
+    // The group open at the end of the last batch goes on with this one's first (the rows up to the one
+    // that carries its signature); any other edge is a group of its own. A group is checked once its last row is read.
     x.edges.forEach((g, i) => {
-      if (i === 0 && x.opensWithGroup && this.open?.signature === g.signature && this.open.keyId === g.keyId) this.open.texts.push(...g.texts);
+      if (i === 0 && x.opensWithGroup && this.open) this.open = { ...g, position: this.open.position, texts: [...this.open.texts, ...g.texts] };
       else {
         this.closeOpen();
         this.open = g;
       }
+      if (this.open.signature !== undefined) this.closeOpen();
     });
     if (!x.endsWithGroup) this.closeOpen();
   }

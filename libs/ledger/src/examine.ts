@@ -40,12 +40,15 @@ export type Examined = {
 };
 
 /**
- * Consecutive rows that carry the same signature (one append, or the appends committed together): the
- * first position, the key and the texts of their events (signing.ts, eventText).
+ * The rows one signature covers (one append, or the appends committed together): consecutive, each
+ * with an empty signature but the last, which carries it and its key id (signing.ts). Its first position,
+ * the texts of its events (eventText), and the key and signature once its last row was read.
  */
-export type SignatureGroup = { position: number; keyId: string; signature: string; texts: string[] };
+export type SignatureGroup = { position: number; keyId?: string; signature?: string; texts: string[] };
 
 export type SignatureKeys = Pick<PublicKeys, 'has' | 'verify'>;
+
+export const UNCLOSED = 'no signature: the events from here on are not followed by the row that carries their signature (it was removed, or they were inserted with SQL)';
 
 export const SIGNATURE_MISMATCH = 'signature mismatch: the append was altered after it was signed (or its rows do not belong together)';
 
@@ -80,6 +83,7 @@ const signedText = (e: ExportedEvent): string => {
 
 /** Checks a group's signature over its events' texts; a problem is returned at its first position. */
 export const checkGroup = (g: SignatureGroup, keys: SignatureKeys): { position: number; reason: string } | undefined => {
+  if (g.signature === undefined || g.keyId === undefined) return { position: g.position, reason: UNCLOSED };
   if (!keys.has(g.keyId)) return { position: g.position, reason: `signed by key ${g.keyId}, which no trusted key endorses` };
   const tooDeep = g.texts.find((t) => t.startsWith(TOO_DEEP));
   if (tooDeep) {
@@ -132,22 +136,27 @@ export const examineEvents = (input: ExportedEvent[] | string[], keys: Signature
     x.hash.push(e.hash);
     x.recordedAt.push(e.recordedAt);
     if (!keys) continue;
-    if (group && group.signature !== e.signature) endGroup();
-    if (e.signature === null || e.keyId === null) {
+    if (e.signature === null) {
+      endGroup(); // a group cut short: its last row, with the signature, is not there
       x.unsigned.push(e.globalPosition);
       continue;
     }
     x.firstSigned ??= e.globalPosition;
     if (!group) {
-      group = { position: e.globalPosition, keyId: e.keyId, signature: e.signature, texts: [] };
+      group = { position: e.globalPosition, texts: [] };
       groupOpensBatch = i === 0;
       if (groupOpensBatch) x.opensWithGroup = true;
     }
     group.texts.push(signedText(e));
+    if (e.signature !== '') {
+      group.signature = e.signature;
+      group.keyId = e.keyId ?? '(none)';
+      endGroup();
+    }
   }
   x.leaves = x.leaves.subarray(0, 32 * x.position.length);
   if (group) {
-    groupOpensBatch = true; // it may go on in the next batch
+    groupOpensBatch = true; // it goes on in the next batch, which holds its last row (or no batch does)
     x.endsWithGroup = true;
     endGroup();
   }

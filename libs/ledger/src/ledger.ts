@@ -77,7 +77,8 @@ export type StoredEvent = {
 
 /**
  * An event exactly as stored: `data` and `metadata` are PostgreSQL's jsonb text, which the hash
- * covers; `keyId` and `signature` (base64) are the append's signature (null before migration 3).
+ * covers; `keyId` and `signature` (base64) are the signature of the append or group that the event ends,
+ * and an empty signature with no key id on the events before its last (null before migration 3).
  */
 export type ExportedEvent = {
   globalPosition: number; eventId: string; streamId: string; streamVersion: number; prevPosition: number | null;
@@ -733,16 +734,20 @@ export class Ledger {
     };
   }
 
-  /** The end of each row of an append committed alone: when signed, the key id and the signature over its events (signing.ts, appendMessage). */
+  /** The end of the last row of an append committed alone: when signed, the key id and the signature over its events (signing.ts, appendMessage). */
   private rowEnd(append: Append): string {
     const signer = this.options.signer;
     if (!signer) return '}';
     return `,"keyId":${JSON.stringify(signer.keyId)},"signature":"${signer.sign(appendMessage(append.texts!)).toString('base64')}"}`;
   }
 
-  /** The append's rows as the database reads them (JSON), each ended by `end`. */
+  /**
+   * The append's rows as the database reads them (JSON), the last ended by `end`; when that carries a
+   * signature, the others by an empty one (signing.ts: stored once, on the last row it covers).
+   */
   private sealed(a: Append, end: string): string {
-    return `[${a.rows.map((r) => r + end).join(',')}]`;
+    const others = end === '}' ? '}' : ',"signature":""}';
+    return `[${a.rows.map((r, i) => r + (i === a.rows.length - 1 ? end : others)).join(',')}]`;
   }
 
   private upcast(type: string, storedVersion: number, storedData: unknown) {

@@ -153,11 +153,11 @@ $$;
  * whole group. A refused item is reported in the result, not raised, so the others still commit.
  * Every stream of the group is locked first, in one order, so two groups never wait on each other.
  */
-const ledgerAppendGroup = (create: string, stamped = false, indexed = false, signed = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
+const ledgerAppendGroup = (create: string, stamped = false, indexed = false, signed = false, once = false) => `-- Appends the items [{ s: stream, x: expected|null, k: key|null, f: fingerprint, e: events }],
 -- one transaction for all. Returns, per item, ledger_append's result or { error: 'RL409', actual } or
 -- { error: 'RL422' }.${signed ? `
 -- A group signed as one (p_signature, by key p_key_id: one signature over all its events, stored on
--- every row) is appended all or none: if any item is refused or a duplicate, nothing is written and
+-- ${once ? "its last row, the others holding an empty one" : 'every row'}) is appended all or none: if any item is refused or a duplicate, nothing is written and
 -- RL412 is raised.` : ''}
 ${create} ledger_append_group(p_items jsonb${signed ? ', p_key_id text DEFAULT NULL, p_signature bytea DEFAULT NULL' : ''})
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -315,7 +315,8 @@ ${stamped ? FEED_STAMP.replace(/^(?=.)/gm, '  ') : `    PERFORM pg_advisory_lock
       schema_version, data, metadata, occurred_at, recorded_at, idempotency_key, prev_hash, hash, key_id, signature)
     SELECT a_position[k], ${stamped ? 'v_tx' : 'pg_current_xact_id()'}, (ev->>'eventId')::uuid, a_stream[k], a_version[k], a_prev_position[k],
       ev->>'type', (ev->>'schemaVersion')::integer, ev->'data', ev->'metadata', (ev->>'occurredAt')::timestamptz,
-      v_now, a_key[k], a_prev_hash[k], a_hash[k], ${signed ? 'p_key_id, p_signature' : "ev->>'keyId', decode(ev->>'signature', 'base64')"}
+      v_now, a_key[k], a_prev_hash[k], a_hash[k], ${signed ? (once ? `CASE WHEN k = m THEN p_key_id END,
+      CASE WHEN p_signature IS NULL THEN NULL WHEN k = m THEN p_signature ELSE ''::bytea END` : 'p_key_id, p_signature') : "ev->>'keyId', decode(ev->>'signature', 'base64')"}
     FROM unnest(a_event) WITH ORDINALITY AS t(ev, k);
 
     INSERT INTO ledger_streams (stream_id, version, head_position, head_hash, updated_at)
@@ -533,6 +534,11 @@ $$;`,
     name: 'group commit takes one signature for all its events, given once, and is then appended all or none',
     sql: `DROP FUNCTION ledger_append_group(jsonb);
 ${ledgerAppendGroup('CREATE FUNCTION', true, true, true)}`,
+  },
+  {
+    version: 9,
+    name: 'a signature is stored once, on the last row it covers; the rows before it hold an empty one and no key id',
+    sql: ledgerAppendGroup('CREATE OR REPLACE FUNCTION', true, true, true, true),
   },
 ];
 
