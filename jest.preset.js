@@ -1,6 +1,6 @@
 // Shared Jest settings: swc transform (decorators + metadata), workspace path aliases.
 const path = require('path');
-const { aliases, swcOptions } = require('./tools/swc');
+const { aliases, swcOptions } = require('./swc-options');
 
 const moduleNameMapper = Object.fromEntries(Object.entries(aliases).map(([alias, target]) => [`^${alias}$`, target]));
 const swc = (syntax) => ['@swc/jest', swcOptions(syntax)];

@@ -7,10 +7,18 @@ import type { PublicKeyRecord } from './keys';
  * Worker threads that examine batches of a bundle's lines (examine.ts: parsing, hashes, signed texts,
  * leaves and the signatures of whole appends; one Ed25519 verification costs ~90 µs here), so the
  * main thread only reads the tar and applies the answers in order. Without its own execArgv a worker
- * would take the process's flags; run from sources, it loads the workspace's register (tools/register.js,
- * swc compiling the few modules it needs) before its entry.
+ * would load the TypeScript register the CLI runs under (some 100 MB each); run from sources, the
+ * worker compiles its few modules with swc itself.
  */
-const FROM_SOURCES = 'const { workerData } = require("node:worker_threads"); require(workerData.register); require(workerData.entry);';
+const FROM_SOURCES = `
+const { readFileSync } = require('node:fs');
+const { workerData } = require('node:worker_threads');
+const { transformSync } = require(workerData.swc);
+require.extensions['.ts'] = (module, filename) => module._compile(transformSync(readFileSync(filename, 'utf8'), {
+  filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' },
+}).code, filename);
+require(workerData.entry);
+`;
 
 export class ExaminePool {
   private readonly workers: { worker: Worker; waiting: { resolve(x: Examined): void; reject(e: Error): void }[]; failed?: Error }[];
@@ -28,7 +36,7 @@ export class ExaminePool {
     const options = { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } };
     this.workers = Array.from({ length: threads }, () => {
       const worker = fromSources
-        ? new Worker(FROM_SOURCES, { ...options, eval: true, workerData: { keys, entry, register: require.resolve('../../../tools/register.js') } })
+        ? new Worker(FROM_SOURCES, { ...options, eval: true, workerData: { keys, entry, swc: require.resolve('@swc/core') } })
         : new Worker(entry, { ...options, workerData: { keys } });
       const slot: (typeof this.workers)[number] = { worker, waiting: [] };
       worker.on('message', (x: Examined) => {
