@@ -538,7 +538,13 @@ ${ledgerAppendGroup('CREATE FUNCTION', true, true, true)}`,
   {
     version: 9,
     name: 'a signature is stored once, on the last row it covers; the rows before it hold an empty one and no key id',
-    sql: ledgerAppendGroup('CREATE OR REPLACE FUNCTION', true, true, true, true),
+    sql: /* sql */ `${ledgerAppendGroup('CREATE OR REPLACE FUNCTION', true, true, true, true)}
+-- Groups signed before: their signature on every row becomes the new layout (the rows of one group are
+-- consecutive, and no two groups share a signature). Neither the hashes nor the tree cover these columns.
+UPDATE ledger_events e SET signature = '', key_id = NULL
+  FROM (SELECT global_position, signature, lead(signature) OVER (ORDER BY global_position) AS next
+        FROM ledger_events WHERE length(signature) > 0) n
+  WHERE e.global_position = n.global_position AND n.next = n.signature;`,
   },
 ];
 

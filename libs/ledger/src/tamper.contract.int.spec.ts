@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Pool } from 'pg';
-import { exportLedger, KeyRing, Ledger, LedgerTree, NewEvent, TreeHead, Verdict, verifyBundle, Database } from './index';
+import { exportLedger, KeyRing, Ledger, LedgerTree, MIGRATIONS, NewEvent, TreeHead, Verdict, verifyBundle, Database } from './index';
 import { testEngines, TestDatabase } from './testing/engines';
 
 /**
@@ -181,6 +181,20 @@ describe.each(testEngines())('tampering by the database owner, on $name PostgreS
     const append = Number((await db.pool.query(`SELECT coalesce(max(global_position), 0) + 1 AS p FROM ledger_events WHERE global_position < 31 AND length(signature) = 64`)).rows[0].p);
     expect(await ledger.verify({ keys, trusted: [head!] })).toMatchObject({ ok: false, firstBrokenPosition: append });
     expect(await offline(head!)).toMatchObject({ ok: false, firstBrokenPosition: append });
+  }, 60_000);
+
+  it('reads a ledger whose groups were signed before migration 9, a signature on every row, once migration 9 has run', async () => {
+    await db.pool.query(`TRUNCATE ledger_events, ledger_streams, ledger_idempotency, ledger_tree, ledger_tree_heads; ALTER SEQUENCE ledger_position_seq RESTART`);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => ledger.append(`task:m-${i}`, [ev(i, 'm'), ev(i + 100, 'm')])));
+    // As migration 8 stored them: each group's signature and key id on every one of its rows.
+    await db.pool.query(`UPDATE ledger_events e SET signature = s.signature, key_id = s.key_id FROM ledger_events s
+      WHERE length(e.signature) = 0 AND s.global_position = (SELECT min(c.global_position) FROM ledger_events c WHERE c.global_position > e.global_position AND length(c.signature) > 0)`);
+    const empty = async () => Number((await db.pool.query(`SELECT count(*) AS n FROM ledger_events WHERE length(signature) = 0`)).rows[0].n);
+    expect(await empty()).toBe(0);
+    expect(await ledger.verify({ keys })).toMatchObject({ ok: false, reason: expect.stringContaining('signature mismatch') });
+    await db.pool.query(MIGRATIONS.find((m) => m.version === 9)!.sql);
+    expect(await empty()).toBeGreaterThan(0);
+    expect(await ledger.verify({ keys })).toMatchObject({ ok: true, checked: 24 });
   }, 60_000);
 
   it('signs a head again at the current size after the heads were deleted, and both verifies name the deletion', async () => {
