@@ -91,6 +91,15 @@ describe('the offline check of a bundle, in batches', () => {
     });
   });
 
+  it.each([0, 2])('names an event whose data was made something other than JSON, not a failure of the check (%i worker threads)', async (threads) => {
+    const b = await bundle(40, 5, (e) => {
+      if (e.globalPosition === 103) e.data = 'not JSON';
+    });
+    expect(await verify(b, threads)).toMatchObject({
+      ok: false, firstBrokenPosition: 101, reason: 'signature not checkable: the event at position 103 has data or metadata that is not JSON',
+    });
+  });
+
   it('writes data as canonicalJson does, index keys and all (the texts signed and checked)', () => {
     const texts = ['{"b":1,"a":[{"z":null,"y":true}],"10":"x","9":"y","4294967295":"not an index","4294967294":"an index","01":"no"}',
       '[1.5e300,-0,"Đắk Môl",{},[]]', '{"__proto__":{"b":2,"a":1},"":""}', '"text"', 'null', '{"a":{"c":{"e":1,"d":2},"b":[3,{"g":1,"f":2}]}}'];

@@ -64,20 +64,22 @@ export const storedHash = (e: ExportedEvent): Buffer => {
 
 export const eventHash = (e: ExportedEvent): string => storedHash(e).toString('hex');
 
-/** In place of the text of an event nested too deeply to write (no event's text holds a NUL), then its position. */
-const TOO_DEEP = '\u0000too deep\u0000';
+/** In place of the text of an event that cannot be written as text (no event's text holds a NUL): its position, then why. */
+const UNREADABLE = '\u0000unreadable\u0000';
 
 /**
- * The event's signed text. The ledger refuses data nested more than MAX_DEPTH levels and the canonical
- * text is written recursively: far deeper nesting (inserted with SQL) would overflow the stack. Such an
- * event is marked instead, and its append's signature reported as not checkable (checkGroup).
+ * The event's signed text. Data or metadata that is not JSON, or nested deeper than the ledger accepts
+ * (MAX_DEPTH; the canonical text is written recursively and would overflow the stack), can only have
+ * been written with SQL or into the bundle: such an event is marked instead, and its append's signature
+ * reported as not checkable (checkGroup).
  */
 const signedText = (e: ExportedEvent): string => {
   try {
     return storedEventText(e);
   } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    return `${TOO_DEEP}${e.globalPosition}`;
+    if (!(error instanceof RangeError || error instanceof SyntaxError)) throw error;
+    const why = error instanceof RangeError ? `nested deeper than the ledger accepts (${MAX_DEPTH} levels)` : 'that is not JSON';
+    return `${UNREADABLE}${e.globalPosition}\u0000${why}`;
   }
 };
 
@@ -85,10 +87,10 @@ const signedText = (e: ExportedEvent): string => {
 export const checkGroup = (g: SignatureGroup, keys: SignatureKeys): { position: number; reason: string } | undefined => {
   if (g.signature === undefined || g.keyId === undefined) return { position: g.position, reason: UNCLOSED };
   if (!keys.has(g.keyId)) return { position: g.position, reason: `signed by key ${g.keyId}, which no trusted key endorses` };
-  const tooDeep = g.texts.find((t) => t.startsWith(TOO_DEEP));
-  if (tooDeep) {
-    const position = tooDeep.slice(TOO_DEEP.length);
-    return { position: g.position, reason: `signature not checkable: the event at position ${position} has data or metadata nested deeper than the ledger accepts (${MAX_DEPTH} levels)` };
+  const unreadable = g.texts.find((t) => t.startsWith(UNREADABLE));
+  if (unreadable) {
+    const [position, why] = unreadable.slice(UNREADABLE.length).split('\u0000');
+    return { position: g.position, reason: `signature not checkable: the event at position ${position} has data or metadata ${why}` };
   }
   if (!keys.verify(g.keyId, appendMessage(g.texts), Buffer.from(g.signature, 'base64'))) return { position: g.position, reason: SIGNATURE_MISMATCH };
   return undefined;
