@@ -6,9 +6,9 @@ import type { PublicKeyRecord } from './keys';
 /**
  * Worker threads that examine batches of a bundle's lines (examine.ts: parsing, hashes, signed texts,
  * leaves and the signatures of whole appends; one Ed25519 verification costs ~90 µs here), so the
- * main thread only reads the tar and applies the answers in order. Without its own execArgv a worker
- * would load the TypeScript register the CLI runs under (some 100 MB each); run from sources, the
- * worker compiles its few modules with swc itself.
+ * main thread only reads the tar and applies the answers in order. A worker takes no execArgv (not the
+ * CLI's register and flags); run from sources, it compiles its few modules with swc itself (a library
+ * may not reach into tools/register.js).
  */
 const FROM_SOURCES = `
 const { readFileSync } = require('node:fs');
